@@ -1,0 +1,17 @@
+from odoo.tests import HttpCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestCollectionsUi(HttpCase):
+    """A collector reaches the cases from the Invoicing app in a real browser."""
+
+    def test_collector_opens_collections_menu(self):
+        new_test_user(
+            self.env,
+            login="collector_tour",
+            password="collector_tour",
+            groups="eh_collections_case.group_collections_user",
+        )
+        customer = self.env["res.partner"].create({"name": "Tour Customer Ltd", "is_company": True})
+        self.env["eh.collections.case"].create({"partner_id": customer.id})
+        self.start_tour("/odoo", "eh_collections_case_open_menu", login="collector_tour")

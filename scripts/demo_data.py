@@ -1,0 +1,374 @@
+"""Load realistic open receivables into a database that has the suite installed.
+
+Everything goes through the ORM and the accounting engine: posted invoices, partial
+payments, credit notes (applied and left open), unapplied payments, invoices to
+contacts and invoicing addresses, two currencies and a second company. Ages are
+spread over not yet due, 1-30, 31-60, 61-90, 91-120, 121-200 and 200+ days overdue,
+counted from today, so the data stays current whenever it is loaded.
+
+Usage: python demo_data.py --database DB [--config FILE] [--seed N]
+Re-running on a database that already holds the demo customers changes nothing.
+"""
+
+import argparse
+import random
+import sys
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+# Days overdue per aging bucket; negative means due in the future.
+BUCKETS = {
+    "not_due": (-30, -1),
+    "1_30": (1, 30),
+    "31_60": (31, 60),
+    "61_90": (61, 90),
+    "91_120": (91, 120),
+    "121_200": (121, 200),
+    "200_plus": (201, 420),
+}
+
+COMPANY_CUSTOMERS = [
+    ("Azure Interior", "Brandon Freeman"),
+    ("Deco Addict", "Douglas Fletcher"),
+    ("Gemini Furniture", "Edwin Hansen"),
+    ("Lumber Inc", "Lorraine Douglas"),
+    ("Ready Mat", "Billy Fox"),
+    ("The Jackson Group", "Toni Rhodes"),
+    ("Wood Corner", "Willie Burke"),
+    ("Acme Logistics", "Rita Alvarez"),
+    ("Blue Harbor Foods", "Kenji Watanabe"),
+    ("Cedar & Stone Builders", "Martha Klein"),
+    ("Delta Office Supply", "Omar Haddad"),
+    ("Evergreen Clinics", "Sofia Rossi"),
+    ("Falcon Print Works", "Liam O'Connor"),
+    ("Granite Peak Outfitters", "Ana Costa"),
+    ("Horizon Hotels", "Priya Nair"),
+    ("Ironbridge Engineering", "Lukas Becker"),
+    ("Juniper Software", "Chloe Martin"),
+    ("Keystone Dental", "Marcus Reed"),
+    ("Lakeside Bakery", "Elena Petrova"),
+    ("Meridian Travel", "Hugo Laurent"),
+    ("Northwind Traders", "Grace Kim"),
+    ("Orchid Florists", "Mei Chen"),
+    ("Pinnacle Fitness", "Daniel Okafor"),
+    ("Quarry Road Motors", "Sven Nilsson"),
+    ("Riverbend Schools", "Fatima Zahra"),
+    ("Summit Legal", "Paul Dubois"),
+    ("Tidewater Marine", "Isabel Fernandes"),
+    ("Urban Sprout Cafe", "Noah Williams"),
+]
+INDIVIDUALS = [
+    "Alice Thornton",
+    "Ben Carter",
+    "Carla Mendes",
+    "David Novak",
+    "Emma Lindqvist",
+    "Farid Karimi",
+    "Hannah Schulz",
+    "Ivan Horvat",
+]
+SECOND_COMPANY_CUSTOMERS = [
+    ("Alpenblick Hotel GmbH", "Johanna Weber"),
+    ("Boulangerie du Parc", "Camille Bernard"),
+    ("Canal Logistiek BV", "Daan de Vries"),
+    ("Dolomiti Sport Srl", "Giulia Ferrari"),
+    ("Elbe Maschinenbau AG", "Florian Braun"),
+    ("Fjord Seafood AS", "Ingrid Hansen"),
+]
+DEMO_REF = "DEMO-"
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    customers: int
+    invoices: int
+    payments: int
+    credit_notes: int
+
+
+def _slug(name):
+    return "".join(ch for ch in name.lower() if ch.isalnum())[:20]
+
+
+class DemoLoader:
+    """Builds the demo ledger through the ORM, reproducibly from a seed."""
+
+    def __init__(self, env, seed=19):
+        self.env = env
+        self.rng = random.Random(seed)
+        self.today = date.today()
+        self.invoices = self.payments = self.credit_notes = self.customers = 0
+
+    # -- set-up -------------------------------------------------------------
+    def _currency(self, code, rate_per_usd=None, company=None):
+        currency = self.env["res.currency"].with_context(active_test=False).search([("name", "=", code)])
+        currency.active = True
+        if rate_per_usd and company:
+            self.env["res.currency.rate"].create(
+                {
+                    "currency_id": currency.id,
+                    "company_id": company.id,
+                    "name": self.today - timedelta(days=450),
+                    "rate": rate_per_usd,
+                }
+            )
+        return currency
+
+    def _second_company(self, eur):
+        values = {
+            "name": "EH Collections Europe",
+                "currency_id": eur.id,
+            "email": "credit@eh-europe.example.com",
+            "phone": "+32 2 555 01 00",
+            "street": "Rue de la Loi 42",
+            "zip": "1040",
+            "city": "Brussels",
+        }
+        # partner_autocomplete would ask Odoo's IAP service about the new company.
+        if "iap_enrich_auto_done" in self.env["res.company"]._fields:
+            values["iap_enrich_auto_done"] = True
+        company = self.env["res.company"].create(values)
+        self.env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
+        admin = self.env.ref("base.user_admin")
+        admin.company_ids = [(4, company.id)]
+        return company
+
+    def _collector(self, companies):
+        group = self.env.ref("eh_collections_case.group_collections_user")
+        return (
+            self.env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "name": "Casey Collector",
+                    "login": "collector",
+                    "password": "collector",
+                    "email": "casey.collector@example.com",
+                    "company_id": companies[0].id,
+                    "company_ids": [(6, 0, companies.ids)],
+                    "group_ids": [(4, group.id)],
+                }
+            )
+        )
+
+    # -- customers ----------------------------------------------------------
+    def _customer(self, company, name, contact_name, index, with_email=True):
+        domain = f"{_slug(name)}.example.com"
+        partner = self.env["res.partner"].create(
+            {
+                "name": name,
+                "is_company": bool(contact_name),
+                "ref": f"{DEMO_REF}{index:03d}",
+                "email": (f"accounts@{domain}" if contact_name else f"{_slug(name)}@example.com")
+                if with_email
+                else False,
+                "phone": f"+1 555 {self.rng.randint(100, 999)} {self.rng.randint(1000, 9999)}",
+                "street": f"{self.rng.randint(1, 999)} {self.rng.choice(['Main', 'Oak', 'Lake', 'Hill'])} Street",
+                "city": self.rng.choice(["Springfield", "Riverton", "Fairview", "Kingston"]),
+                "company_id": company.id if company else False,
+            }
+        )
+        contacts = self.env["res.partner"]
+        if contact_name:
+            contacts |= self.env["res.partner"].create(
+                {
+                    "name": contact_name,
+                    "parent_id": partner.id,
+                    "type": "contact",
+                    "function": "Accounts Payable",
+                    "email": f"{_slug(contact_name)}@{domain}" if with_email else False,
+                }
+            )
+            if index % 3 == 0:
+                contacts |= self.env["res.partner"].create(
+                    {
+                        "name": "Invoicing Department",
+                        "parent_id": partner.id,
+                        "type": "invoice",
+                        "email": f"invoices@{domain}" if with_email else False,
+                    }
+                )
+        self.customers += 1
+        return partner, contacts
+
+    # -- documents ----------------------------------------------------------
+    def _invoice(self, company, partner, days_overdue, amount, currency=None, move_type="out_invoice"):
+        due = self.today - timedelta(days=days_overdue)
+        invoice_date = min(due - timedelta(days=30), self.today)
+        move = (
+            self.env["account.move"]
+            .with_company(company)
+            .create(
+                {
+                    "move_type": move_type,
+                    "partner_id": partner.id,
+                    "invoice_date": invoice_date,
+                    "invoice_date_due": due,
+                    "currency_id": (currency or company.currency_id).id,
+                    "invoice_line_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "name": self.rng.choice(
+                                    [
+                                        "Consulting services",
+                                        "Office furniture",
+                                        "Annual maintenance contract",
+                                        "Installation and setup",
+                                        "Replacement parts",
+                                    ]
+                                ),
+                                "quantity": 1,
+                                "price_unit": amount,
+                                "tax_ids": [(5, 0, 0)],
+                            },
+                        )
+                    ],
+                }
+            )
+        )
+        move.action_post()
+        if move_type == "out_invoice":
+            self.invoices += 1
+        else:
+            self.credit_notes += 1
+        return move
+
+    def _pay(self, invoices, amount, days_ago):
+        register = (
+            self.env["account.payment.register"]
+            .with_company(invoices.company_id)
+            .with_context(active_model="account.move", active_ids=invoices.ids)
+            .create({"amount": amount, "payment_date": self.today - timedelta(days=days_ago)})
+        )
+        register._create_payments()
+        self.payments += 1
+
+    def _unapplied_payment(self, company, partner, amount, days_ago):
+        journal = self.env["account.journal"].search(
+            [("company_id", "=", company.id), ("type", "=", "bank")], limit=1
+        )
+        payment = (
+            self.env["account.payment"]
+            .with_company(company)
+            .create(
+                {
+                    "payment_type": "inbound",
+                    "partner_type": "customer",
+                    "partner_id": partner.id,
+                    "amount": amount,
+                    "date": self.today - timedelta(days=days_ago),
+                    "journal_id": journal.id,
+                    "memo": "Payment without remittance advice",
+                }
+            )
+        )
+        payment.action_post()
+        self.payments += 1
+
+    @staticmethod
+    def _reconcile(*moves):
+        lines = moves[0].line_ids.browse()
+        for move in moves:
+            lines |= move.line_ids
+        lines.filtered(lambda l: l.account_id.account_type == "asset_receivable" and not l.reconciled).reconcile()
+
+    def _amount(self, low=300, high=12000):
+        return round(self.rng.uniform(low, high), 2)
+
+    def _days(self, bucket):
+        low, high = BUCKETS[bucket]
+        return self.rng.randint(low, high)
+
+    def _ledger(self, company, partner, contacts, profile, eur=None):
+        """Post the documents of one customer following its profile."""
+        billed = [contacts[-1]] if contacts else [partner]
+        buckets = list(BUCKETS)
+        if profile == "spread":
+            chosen = self.rng.sample(buckets, self.rng.randint(2, 4))
+        elif profile == "early":
+            chosen = ["not_due", "1_30"]
+        elif profile == "late":
+            chosen = ["91_120", "121_200", "200_plus"]
+        else:
+            chosen = [self.rng.choice(buckets)]
+        moves = []
+        for i, bucket in enumerate(chosen):
+            bill_to = billed[0] if i % 2 == 0 else partner
+            currency = eur if (eur and i == 0) else None
+            moves.append(self._invoice(company, bill_to, self._days(bucket), self._amount(), currency))
+        return moves
+
+    def load(self):
+        """Create the whole demo set; return what was made."""
+        main = self.env.ref("base.main_company")
+        main.write({"email": main.email or "credit@my-company.example.com"})
+        eur = self._currency("EUR", rate_per_usd=0.92, company=main)
+        europe = self._second_company(eur)
+        self._collector(main | europe)
+        profiles = ["spread", "spread", "late", "early", "single"]
+        index = 0
+        for name, contact in COMPANY_CUSTOMERS:
+            index += 1
+            partner, contacts = self._customer(main, name, contact, index, with_email=index % 9 != 0)
+            moves = self._ledger(main, partner, contacts, profiles[index % len(profiles)], eur if index % 4 == 0 else None)
+            self._story(main, partner, moves, index)
+        for name in INDIVIDUALS:
+            index += 1
+            partner, _contacts = self._customer(main, name, None, index)
+            moves = self._ledger(main, partner, None, profiles[index % len(profiles)])
+            self._story(main, partner, moves, index)
+        for name, contact in SECOND_COMPANY_CUSTOMERS:
+            index += 1
+            partner, contacts = self._customer(europe, name, contact, index)
+            moves = self._ledger(europe, partner, contacts, profiles[index % len(profiles)])
+            self._story(europe, partner, moves, index)
+        return DemoSummary(self.customers, self.invoices, self.payments, self.credit_notes)
+
+    def _story(self, company, partner, moves, index):
+        """Payments and credit notes that make each ledger look lived-in."""
+        oldest = max(moves, key=lambda m: (self.today - m.invoice_date_due).days)
+        if index % 5 == 1:  # paid part of the oldest invoice
+            self._pay(oldest, round(oldest.amount_residual * self.rng.uniform(0.2, 0.7), 2), 10)
+        if index % 7 == 2:  # a credit note applied to an invoice
+            refund = self._invoice(company, partner, 0, round(oldest.amount_residual * 0.25, 2), oldest.currency_id, "out_refund")
+            self._reconcile(oldest, refund)
+        if index % 11 == 3:  # a credit note still open: netted, not chased
+            self._invoice(company, partner, 0, self._amount(100, 600), None, "out_refund")
+        if index % 13 == 4:  # money received without remittance: unapplied
+            self._unapplied_payment(company, partner, self._amount(200, 900), 5)
+        if index == 6:  # a customer in credit overall: must never be chased
+            total = sum(m.amount_residual_signed for m in moves)
+            self._unapplied_payment(company, partner, round(total + 250, 2), 3)
+        if index % 8 == 5 and len(moves) > 1:  # an older invoice settled in full
+            self._pay(moves[-1], moves[-1].amount_residual, 20)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", "-d", required=True)
+    parser.add_argument("--config", "-c")
+    parser.add_argument("--seed", type=int, default=19)
+    args = parser.parse_args(argv)
+
+    from odoo import SUPERUSER_ID, api
+    from odoo.modules.registry import Registry
+    from odoo.tools import config
+
+    config.parse_config(["-c", args.config] if args.config else [], setup_logging=True)
+    with Registry(args.database).cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        if env["res.partner"].search_count([("ref", "=like", f"{DEMO_REF}%")]):
+            print("Demo receivables already loaded: nothing to do.")
+            return 0
+        summary = DemoLoader(env, seed=args.seed).load()
+    print(
+        f"Demo receivables loaded: {summary.customers} customers, {summary.invoices} invoices, "
+        f"{summary.credit_notes} credit notes, {summary.payments} payments."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,96 @@
+"""A real Odoo server on 127.0.0.1 for the end-to-end tests.
+
+scripts/test.sh prepares the database (the suite plus the demo receivables) and
+names it in E2E_DB; the server runs from scripts/odoo-bin on a free port, with no
+cron thread, for the whole session.
+"""
+
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import odoorpc
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+STARTUP_TIMEOUT_S = 180
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_healthy(url, process, log_path):
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"Odoo exited with {process.returncode}: see {log_path}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(1)
+    pytest.fail(f"Odoo did not answer {url} within {STARTUP_TIMEOUT_S}s: see {log_path}")
+
+
+@pytest.fixture(scope="session")
+def e2e_db():
+    db = os.environ.get("E2E_DB")
+    if not db:
+        pytest.fail("E2E_DB is not set: run the end-to-end tests through `make test`")
+    return db
+
+
+@pytest.fixture(scope="session")
+def odoo_server(e2e_db, tmp_path_factory):
+    """Start Odoo on a free loopback port; yield (host, port)."""
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("odoo") / "server.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [
+                str(ROOT / "scripts" / "odoo-bin"),
+                "-d", e2e_db,
+                f"--db-filter=^{e2e_db}$",
+                "--http-interface=127.0.0.1",
+                f"--http-port={port}",
+                f"--gevent-port={_free_port()}",
+                "--max-cron-threads=0",
+                "--no-database-list",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_healthy(f"http://127.0.0.1:{port}/web/health", process, log_path)
+        yield "127.0.0.1", port
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture
+def rpc(odoo_server, e2e_db):
+    """A JSON-RPC client logged in as a credit controller's administrator."""
+    host, port = odoo_server
+    client = odoorpc.ODOO(host, port=port, timeout=60)
+    client.login(e2e_db, "admin", "admin")
+    return client
+
+
+@pytest.fixture
+def collector_rpc(odoo_server, e2e_db):
+    """A JSON-RPC client logged in as the demo collector (Collections User)."""
+    host, port = odoo_server
+    client = odoorpc.ODOO(host, port=port, timeout=60)
+    client.login(e2e_db, "collector", "collector")
+    return client
