@@ -7,6 +7,4 @@
     "license": "LGPL-3",
     "depends": ["account", "mail"],
     "external_dependencies": {"python": ["requests"]},
-    "data": [],
-    "installable": True,
 }

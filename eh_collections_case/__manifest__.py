@@ -17,6 +17,4 @@
             "eh_collections_case/static/tests/tours/**/*",
         ],
     },
-    "application": False,
-    "installable": True,
 }

@@ -6,7 +6,5 @@
     "author": "EH Collections",
     "license": "LGPL-3",
     "depends": ["eh_collections_case", "eh_account_ai_agent"],
-    "data": [],
     "auto_install": True,
-    "installable": True,
 }

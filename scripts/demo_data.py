@@ -75,6 +75,8 @@ SECOND_COMPANY_CUSTOMERS = [
     ("Elbe Maschinenbau AG", "Florian Braun"),
     ("Fjord Seafood AS", "Ingrid Hansen"),
 ]
+STREETS = ["Main", "Oak", "Lake", "Hill", "Mill", "Station"]
+CITIES = ["Springfield", "Riverton", "Fairview", "Kingston"]
 DEMO_REF = "DEMO-"
 
 
@@ -117,7 +119,7 @@ class DemoLoader:
     def _second_company(self, eur):
         values = {
             "name": "EH Collections Europe",
-                "currency_id": eur.id,
+            "currency_id": eur.id,
             "email": "credit@eh-europe.example.com",
             "phone": "+32 2 555 01 00",
             "street": "Rue de la Loi 42",
@@ -163,8 +165,8 @@ class DemoLoader:
                 if with_email
                 else False,
                 "phone": f"+1 555 {self.rng.randint(100, 999)} {self.rng.randint(1000, 9999)}",
-                "street": f"{self.rng.randint(1, 999)} {self.rng.choice(['Main', 'Oak', 'Lake', 'Hill'])} Street",
-                "city": self.rng.choice(["Springfield", "Riverton", "Fairview", "Kingston"]),
+                "street": f"{self.rng.randint(1, 999)} {self.rng.choice(STREETS)} Street",
+                "city": self.rng.choice(CITIES),
                 "company_id": company.id if company else False,
             }
         )
@@ -272,7 +274,9 @@ class DemoLoader:
         lines = moves[0].line_ids.browse()
         for move in moves:
             lines |= move.line_ids
-        lines.filtered(lambda l: l.account_id.account_type == "asset_receivable" and not l.reconciled).reconcile()
+        lines.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
+        ).reconcile()
 
     def _amount(self, low=300, high=12000):
         return round(self.rng.uniform(low, high), 2)
@@ -312,7 +316,9 @@ class DemoLoader:
         for name, contact in COMPANY_CUSTOMERS:
             index += 1
             partner, contacts = self._customer(main, name, contact, index, with_email=index % 9 != 0)
-            moves = self._ledger(main, partner, contacts, profiles[index % len(profiles)], eur if index % 4 == 0 else None)
+            moves = self._ledger(
+                main, partner, contacts, profiles[index % len(profiles)], eur if index % 4 == 0 else None
+            )
             self._story(main, partner, moves, index)
         for name in INDIVIDUALS:
             index += 1
@@ -332,7 +338,9 @@ class DemoLoader:
         if index % 5 == 1:  # paid part of the oldest invoice
             self._pay(oldest, round(oldest.amount_residual * self.rng.uniform(0.2, 0.7), 2), 10)
         if index % 7 == 2:  # a credit note applied to an invoice
-            refund = self._invoice(company, partner, 0, round(oldest.amount_residual * 0.25, 2), oldest.currency_id, "out_refund")
+            refund = self._invoice(
+                company, partner, 0, round(oldest.amount_residual * 0.25, 2), oldest.currency_id, "out_refund"
+            )
             self._reconcile(oldest, refund)
         if index % 11 == 3:  # a credit note still open: netted, not chased
             self._invoice(company, partner, 0, self._amount(100, 600), None, "out_refund")

@@ -56,7 +56,8 @@ def odoo_server(e2e_db, tmp_path_factory):
         process = subprocess.Popen(
             [
                 str(ROOT / "scripts" / "odoo-bin"),
-                "-d", e2e_db,
+                "-d",
+                e2e_db,
                 f"--db-filter=^{e2e_db}$",
                 "--http-interface=127.0.0.1",
                 f"--http-port={port}",

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Serve the demo: database $DEMO_DB (collections_demo) with the suite and realistic
+# receivables, on http://127.0.0.1:8069. The first run builds it; later runs reuse
+# it, updating the suite's modules when their code changed. RESET=1 rebuilds it.
+# DETACH=1 starts the server in the background (stop it with `make stop`).
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+"$ROOT/scripts/bootstrap.sh"
+load_env
+
+DB="${DEMO_DB:-collections_demo}"
+PORT="${DEMO_PORT:-8069}"
+PID_FILE="$RUN_DIR/demo-server.pid"
+LOG="$RUN_DIR/demo-server.log"
+stamp="$RUN_DIR/demo-$DB.sha256"
+code_sha=$(cd "$ROOT" && find eh_* addons -type f -not -path '*/__pycache__/*' 2>/dev/null |
+    LC_ALL=C sort | xargs sha256sum | sha256sum | cut -d' ' -f1)
+
+port_in_use "$PORT" && die "port $PORT is already in use (another demo? run 'make stop'), or set DEMO_PORT"
+
+[ "${RESET:-0}" = 1 ] && drop_db "$DB"
+if ! suite_installed "$DB"; then
+    drop_db "$DB"
+    install_suite "$DB"
+    say "Loading the demo receivables (customers, invoices, payments, credit notes)"
+    "$VENV/bin/python" "$ROOT/scripts/demo_data.py" -c "$ODOO_RC" -d "$DB" 2>"$RUN_DIR/demo-data.log" ||
+        die "loading the demo receivables failed: see $RUN_DIR/demo-data.log"
+elif [ "$(cat "$stamp" 2>/dev/null)" != "$code_sha" ]; then
+    say "The suite's code changed: updating its modules in $DB"
+    "$ROOT/scripts/odoo-bin" -d "$DB" -u "$SUITE_MODULES" --stop-after-init --no-http \
+        --max-cron-threads=0 >"$RUN_DIR/update-$DB.log" 2>&1 ||
+        die "updating the suite failed: see $RUN_DIR/update-$DB.log"
+else
+    say "Reusing database $DB"
+fi
+echo "$code_sha" >"$stamp"
+
+cat >&2 <<MSG
+
+  Collections demo on http://127.0.0.1:$PORT  (database $DB)
+    administrator (Collections Manager):  admin / admin
+    collector     (Collections User):     collector / collector
+  Invoicing > Collections > Cases
+
+MSG
+server=("$ROOT/scripts/odoo-bin" -d "$DB" "--db-filter=^$DB\$" --http-port="$PORT")
+if [ "${DETACH:-0}" = 1 ]; then
+    nohup "${server[@]}" >"$LOG" 2>&1 &
+    echo $! >"$PID_FILE"
+    for _ in $(seq 1 120); do
+        curl -fsS "http://127.0.0.1:$PORT/web/health" >/dev/null 2>&1 && {
+            say "Server running in the background (pid $(cat "$PID_FILE"), log .run/demo-server.log)"
+            exit 0
+        }
+        kill -0 "$(cat "$PID_FILE")" 2>/dev/null || die "the server stopped: see $LOG"
+        sleep 1
+    done
+    die "the server did not answer within 120 s: see $LOG"
+fi
+say "Starting the server (Ctrl-C to stop)"
+exec "${server[@]}"
