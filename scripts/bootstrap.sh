@@ -43,7 +43,11 @@ import configparser, os, sys
 conf = configparser.RawConfigParser()
 conf.read(sys.argv[1])
 opts = conf["options"]
-opts["addons_path"] = ",".join(["$ROOT", "$ROOT/addons", "$ODOO_ADDONS"])
+# addons/ is an addons path once it holds a module (Odoo warns about one that holds none).
+bridges = ["$ROOT/addons"] if any(
+    os.path.isfile(os.path.join("$ROOT/addons", d, "__manifest__.py")) for d in os.listdir("$ROOT/addons")
+) else []
+opts["addons_path"] = ",".join(["$ROOT", *bridges, "$ODOO_ADDONS"])
 opts["db_host"], opts["db_port"], opts["db_user"] = "${pg[0]}", "${pg[1]}", "${pg[2]}"
 opts["admin_passwd"] = "$master"
 opts["data_dir"] = "$RUN_DIR/data"
