@@ -9,7 +9,17 @@
     "data": [
         "security/collections_security.xml",
         "security/ir.model.access.csv",
+        "data/collections_stage_data.xml",
+        "data/ir_cron.xml",
+        "data/ir_actions_server.xml",
         "views/collections_case_views.xml",
+        "views/collections_action_views.xml",
+        "views/collections_stage_views.xml",
+        "views/res_partner_views.xml",
+        "views/account_move_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizard/log_action_views.xml",
+        "wizard/hold_views.xml",
         "views/collections_menus.xml",
     ],
     "assets": {

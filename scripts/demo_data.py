@@ -86,6 +86,7 @@ class DemoSummary:
     invoices: int
     payments: int
     credit_notes: int
+    cases: int
 
 
 def _slug(name):
@@ -310,7 +311,7 @@ class DemoLoader:
         main.write({"email": main.email or "credit@my-company.example.com"})
         eur = self._currency("EUR", rate_per_usd=0.92, company=main)
         europe = self._second_company(eur)
-        self._collector(main | europe)
+        collector = self._collector(main | europe)
         profiles = ["spread", "spread", "late", "early", "single"]
         index = 0
         for name, contact in COMPANY_CUSTOMERS:
@@ -330,7 +331,53 @@ class DemoLoader:
             partner, contacts = self._customer(europe, name, contact, index)
             moves = self._ledger(europe, partner, contacts, profiles[index % len(profiles)])
             self._story(europe, partner, moves, index)
-        return DemoSummary(self.customers, self.invoices, self.payments, self.credit_notes)
+        cases = self._work_cases(main | europe, collector)
+        return DemoSummary(self.customers, self.invoices, self.payments, self.credit_notes, len(cases))
+
+    def _work_cases(self, companies, collector):
+        """Build the cases from the ledger and give some of them a history, as if
+        collectors had been at work for a few weeks."""
+        Case = self.env["eh.collections.case"]
+        Case._refresh_from_ledger(companies)
+        cases = Case.search([("state", "=", "open")], order="days_overdue_max desc")
+        for position, case in enumerate(cases):
+            if position % 2 == 0:
+                case.user_id = collector
+            if position % 3 == 0:
+                case._log_action([{"action_type": "email", "note": "Reminder sent with the statement."}])
+            if position % 4 == 1:
+                case._log_action(
+                    [{"action_type": "call", "contact_made": True, "note": "Spoke to accounts payable."}]
+                )
+            if position % 9 == 2:
+                case.write(
+                    {
+                        "promise_amount": round(case.total_overdue_amount / 2, 2),
+                        "promise_date": self.today + timedelta(days=7),
+                        "promise_kept": False,
+                    }
+                )
+                case._log_action(
+                    [
+                        {
+                            "action_type": "promise",
+                            "contact_made": True,
+                            "promise_amount": case.promise_amount,
+                            "promise_date": case.promise_date,
+                            "note": "Half now, the rest at month end.",
+                        }
+                    ]
+                )
+            if position == 5:
+                case._set_hold(disputed=True, dispute_reason="Goods damaged on delivery")
+                case._log_action([{"action_type": "dispute", "note": "Goods damaged on delivery"}])
+                case._move_to_stage("disputed")
+            if position == 7:
+                case._set_hold(paused=True, pause_reason="Customer in restructuring talks")
+                case._log_action([{"action_type": "pause", "note": "Customer in restructuring talks"}])
+            if position in (0, 1):
+                case.priority = "2"
+        return cases
 
     def _story(self, company, partner, moves, index):
         """Payments and credit notes that make each ledger look lived-in."""
@@ -373,7 +420,7 @@ def main(argv=None):
         summary = DemoLoader(env, seed=args.seed).load()
     print(
         f"Demo receivables loaded: {summary.customers} customers, {summary.invoices} invoices, "
-        f"{summary.credit_notes} credit notes, {summary.payments} payments."
+        f"{summary.credit_notes} credit notes, {summary.payments} payments, {summary.cases} open cases."
     )
     return 0
 

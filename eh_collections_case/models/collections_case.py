@@ -1,13 +1,44 @@
-from odoo import fields, models
+import logging
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from .collections_action import FOLLOWUP_TYPES
+
+_logger = logging.getLogger(__name__)
+
+# Amounts the refresh writes, in the order of the aggregation's columns.
+LEDGER_FIELDS = (
+    "total_overdue_amount",
+    "total_due_amount",
+    "overdue_invoice_amount",
+    "unapplied_credit_amount",
+    "days_overdue_max",
+    "oldest_due_date",
+    "overdue_invoice_count",
+    "amount_not_due",
+    "amount_1_30",
+    "amount_31_60",
+    "amount_61_90",
+    "amount_91_120",
+    "amount_over_120",
+)
+COUNTER_FIELDS = ("followup_count", "last_followup_date", "contact_count", "last_contact_date")
 
 
 class CollectionsCase(models.Model):
-    """A customer's overdue receivables, worked as one case by a collector."""
+    """A customer's overdue receivables in one company, worked as one case.
+
+    Cases are built from the ledger by `_refresh_from_ledger` (one GROUP BY pass and
+    one set-based upsert); what collectors do is logged in `eh.collections.action`.
+    """
 
     _name = "eh.collections.case"
     _description = "Collections Case"
     _inherit = ["mail.thread", "mail.activity.mixin"]
-    _order = "id desc"
+    _order = "priority desc, days_overdue_max desc, id desc"
+    _rec_name = "partner_id"
     _check_company_auto = True
 
     partner_id = fields.Many2one(
@@ -16,25 +47,502 @@ class CollectionsCase(models.Model):
         required=True,
         index=True,
         tracking=True,
+        ondelete="restrict",
         check_company=True,
+        domain="[('parent_id', '=', False)]",
         help="The commercial partner: invoices to its contacts and addresses roll up here.",
     )
     company_id = fields.Many2one(
-        "res.company",
-        required=True,
-        index=True,
-        default=lambda self: self.env.company,
+        "res.company", required=True, index=True, readonly=True, default=lambda self: self.env.company
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     state = fields.Selection(
-        [("open", "Open"), ("resolved", "Resolved")],
-        default="open",
-        required=True,
+        [("open", "Open"), ("resolved", "Resolved")], default="open", required=True, tracking=True, index=True
+    )
+    stage_id = fields.Many2one(
+        "eh.collections.stage",
+        index=True,
         tracking=True,
+        ondelete="restrict",
+        group_expand="_read_group_stage_ids",
+        default=lambda self: self.env["eh.collections.stage"]._get_by_type("new"),
     )
     user_id = fields.Many2one(
-        "res.users",
-        string="Collector",
-        tracking=True,
-        domain="[('share', '=', False)]",
+        "res.users", string="Collector", tracking=True, index=True, domain="[('share', '=', False)]"
     )
+    priority = fields.Selection(
+        [("0", "Normal"), ("1", "Medium"), ("2", "High"), ("3", "Urgent")], default="0", index=True
+    )
+    color = fields.Integer()
+    refreshed_at = fields.Datetime(string="Refreshed", readonly=True)
+
+    # Ledger figures, in company currency, written by the refresh.
+    total_overdue_amount = fields.Monetary(
+        string="To collect",
+        readonly=True,
+        aggregator="sum",
+        help="Overdue invoices less unapplied credits (credit notes, payments not yet matched).",
+    )
+    total_due_amount = fields.Monetary(
+        string="Total due",
+        readonly=True,
+        aggregator="sum",
+        help="All open receivable, due or not, net of credits.",
+    )
+    overdue_invoice_amount = fields.Monetary(string="Overdue invoices", readonly=True, aggregator="sum")
+    unapplied_credit_amount = fields.Monetary(string="Unapplied credits", readonly=True, aggregator="sum")
+    days_overdue_max = fields.Integer(string="Days overdue", readonly=True, aggregator="max")
+    oldest_due_date = fields.Date(readonly=True)
+    overdue_invoice_count = fields.Integer(string="Overdue invoices (count)", readonly=True, aggregator="sum")
+    amount_not_due = fields.Monetary(string="Not due", readonly=True, aggregator="sum")
+    amount_1_30 = fields.Monetary(string="1-30", readonly=True, aggregator="sum")
+    amount_31_60 = fields.Monetary(string="31-60", readonly=True, aggregator="sum")
+    amount_61_90 = fields.Monetary(string="61-90", readonly=True, aggregator="sum")
+    amount_91_120 = fields.Monetary(string="91-120", readonly=True, aggregator="sum")
+    amount_over_120 = fields.Monetary(string="120+", readonly=True, aggregator="sum")
+
+    # History and counters (moved by atomic SQL increments, see _increment_counters).
+    action_ids = fields.One2many("eh.collections.action", "case_id", string="History", readonly=True)
+    followup_count = fields.Integer(string="Follow-ups", readonly=True, default=0)
+    last_followup_date = fields.Datetime(readonly=True)
+    contact_count = fields.Integer(string="Contacts", readonly=True, default=0)
+    last_contact_date = fields.Datetime(readonly=True)
+
+    # Promise, pause and dispute.
+    promise_date = fields.Date(readonly=True, tracking=True)
+    promise_amount = fields.Monetary(readonly=True)
+    promise_kept = fields.Boolean(readonly=True)
+    has_active_promise = fields.Boolean(
+        compute="_compute_promise_status", search="_search_has_active_promise", string="Active promise"
+    )
+    broken_promise = fields.Boolean(compute="_compute_promise_status", search="_search_broken_promise")
+    paused = fields.Boolean(readonly=True, tracking=True, index=True)
+    pause_until = fields.Date(readonly=True)
+    pause_reason = fields.Char(readonly=True)
+    disputed = fields.Boolean(readonly=True, tracking=True, index=True)
+    dispute_reason = fields.Char(readonly=True)
+
+    invoice_ids = fields.Many2many(
+        "account.move",
+        compute="_compute_invoice_ids",
+        string="Open invoices",
+        help="Open posted receivables.",
+    )
+
+    _one_open_case = models.UniqueIndex(
+        "(partner_id, company_id) WHERE state = 'open'",
+        "This customer already has an open collections case in this company.",
+    )
+    _state_company_idx = models.Index("(company_id, state)")
+
+    # -- compute / search ---------------------------------------------------
+
+    @api.model
+    def _read_group_stage_ids(self, stages, domain):
+        return stages.search([("active", "=", True)], order=stages._order)
+
+    def _today(self):
+        """Today in the case company's timezone (falling back on the user's)."""
+        company = self.company_id[:1] or self.env.company
+        tz = company.partner_id.tz or self.env.context.get("tz") or self.env.user.tz or "UTC"
+        return fields.Date.context_today(self.with_context(tz=tz))
+
+    @api.depends("promise_date", "promise_kept", "state")
+    @api.depends_context("tz")
+    def _compute_promise_status(self):
+        for case in self:
+            pending = case.state == "open" and bool(case.promise_date) and not case.promise_kept
+            today = case._today()
+            case.has_active_promise = pending and case.promise_date >= today
+            case.broken_promise = pending and case.promise_date < today
+
+    def _promise_domain(self, active):
+        today = self._today()
+        comparison = ">=" if active else "<"
+        return [
+            ("state", "=", "open"),
+            ("promise_kept", "=", False),
+            ("promise_date", "!=", False),
+            ("promise_date", comparison, today),
+        ]
+
+    def _search_has_active_promise(self, operator, value):
+        if operator != "in":
+            return NotImplemented
+        domain = self._promise_domain(active=True)
+        return domain if True in value else ["!", *self._and(domain)]
+
+    def _search_broken_promise(self, operator, value):
+        if operator != "in":
+            return NotImplemented
+        domain = self._promise_domain(active=False)
+        return domain if True in value else ["!", *self._and(domain)]
+
+    @staticmethod
+    def _and(domain):
+        return ["&"] * (len(domain) - 1) + domain
+
+    def _compute_invoice_ids(self):
+        moves = self.env["account.move"].search(
+            [
+                ("commercial_partner_id", "in", self.partner_id.ids),
+                ("company_id", "in", self.company_id.ids),
+                ("move_type", "in", ("out_invoice", "out_refund")),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+            ],
+            order="invoice_date_due, id",
+        )
+        for case in self:
+            case.invoice_ids = moves.filtered(
+                lambda m, c=case: m.commercial_partner_id == c.partner_id and m.company_id == c.company_id
+            )
+
+    # -- CRUD -----------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Refuse, in the collector's words, a second open case for a customer."""
+        for vals in vals_list:
+            if vals.get("state", "open") != "open" or not vals.get("partner_id"):
+                continue
+            company_id = vals.get("company_id") or self.env.company.id
+            partner = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id
+            vals["partner_id"] = partner.id
+            if self.sudo().search_count(
+                [("partner_id", "=", partner.id), ("company_id", "=", company_id), ("state", "=", "open")]
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(customer)s already has an open collections case.", customer=partner.display_name
+                    )
+                )
+        return super().create(vals_list)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_history(self):
+        if self.action_ids:
+            raise UserError(self.env._("A case with history cannot be deleted: resolve it instead."))
+
+    # -- actions ---------------------------------------------------------------
+
+    def action_refresh(self):
+        """Refresh these cases' customers from the ledger."""
+        for company in self.company_id:
+            cases = self.filtered(lambda c, co=company: c.company_id == co)
+            self._refresh_from_ledger(company, partners=cases.partner_id)
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
+
+    @api.model
+    def action_refresh_all(self):
+        """Refresh every case of the companies selected in the company switcher."""
+        stats = self._refresh_from_ledger(self.env.companies)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": self.env._("Cases refreshed"),
+                "message": self.env._(
+                    "%(new)s new, %(updated)s updated, %(resolved)s resolved.",
+                    new=stats["created"],
+                    updated=stats["updated"],
+                    resolved=stats["resolved"],
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def action_open_log_action(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Log action"),
+            "res_model": "eh.collections.log.action",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_case_id": self.id},
+        }
+
+    def action_open_log_promise(self):
+        action = self.action_open_log_action()
+        action["name"] = self.env._("Log promise to pay")
+        action["context"] = dict(action["context"], default_with_promise=True, default_contact_made=True)
+        return action
+
+    def action_open_hold(self):
+        """Pause the case or put it in dispute (the wizard's mode comes from the button)."""
+        self.ensure_one()
+        mode = self.env.context.get("hold_mode", "pause")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Dispute") if mode == "dispute" else self.env._("Pause"),
+            "res_model": "eh.collections.hold",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_case_id": self.id, "default_mode": mode},
+        }
+
+    def action_resume(self):
+        for case in self.filtered("paused"):
+            case._set_hold(paused=False)
+            case._log_action([{"action_type": "resume", "note": self.env._("Reminders resumed.")}])
+        return True
+
+    def action_resolve_dispute(self):
+        for case in self.filtered("disputed"):
+            case._set_hold(disputed=False)
+            case._log_action([{"action_type": "dispute_resolved", "note": self.env._("Dispute resolved.")}])
+        return True
+
+    def action_view_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
+        action["domain"] = [("id", "in", self.invoice_ids.ids)]
+        action["context"] = {"create": False}
+        return action
+
+    # -- business -------------------------------------------------------------
+
+    def _set_hold(self, **values):
+        """Write pause or dispute fields (readonly in the form, moved by wizards only)."""
+        self.write(values)
+
+    def _log_action(self, vals_list):
+        """Append rows to the case history; the one way anything gets logged.
+
+        Moves the counters atomically, posts each row in the chatter and moves the
+        stage (first contact, promise). Returns the new rows.
+        """
+        self.ensure_one()
+        actions = self.env["eh.collections.action"].create(
+            [dict(vals, case_id=self.id) for vals in vals_list]
+        )
+        done = actions.filtered(lambda a: a.state == "done")
+        followups = done.filtered(lambda a: a.action_type in FOLLOWUP_TYPES)
+        contacts = done.filtered("contact_made")
+        self._increment_counters(
+            followups=len(followups),
+            contacts=len(contacts),
+            when=max(done.mapped("date")) if done else None,
+        )
+        for action in actions:
+            self.message_post(body=action._chatter_body(), subtype_xmlid="mail.mt_note")
+        stage_type = self.stage_id.stage_type
+        if any(a.action_type == "promise" for a in done):
+            self._move_to_stage("promised")
+        elif contacts and stage_type in (False, "new"):
+            self._move_to_stage("contacted")
+        return actions
+
+    def _move_to_stage(self, stage_type):
+        stage = self.env["eh.collections.stage"]._get_by_type(stage_type)
+        if stage and self.stage_id != stage:
+            self.stage_id = stage
+
+    def _increment_counters(self, followups=0, contacts=0, when=None):
+        """Add to the counters in one atomic UPDATE, so that a collector and a cron
+        acting on the same case at once cannot lose an increment."""
+        if not (followups or contacts):
+            return
+        self.flush_recordset(list(COUNTER_FIELDS))
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE eh_collections_case
+                   SET followup_count = followup_count + %(followups)s,
+                       last_followup_date = CASE WHEN %(followups)s > 0
+                           THEN GREATEST(last_followup_date, %(when)s) ELSE last_followup_date END,
+                       contact_count = contact_count + %(contacts)s,
+                       last_contact_date = CASE WHEN %(contacts)s > 0
+                           THEN GREATEST(last_contact_date, %(when)s) ELSE last_contact_date END
+                 WHERE id IN %(ids)s
+                """,
+                followups=followups,
+                contacts=contacts,
+                when=when or fields.Datetime.now(),
+                ids=tuple(self.ids),
+            )
+        )
+        self.invalidate_recordset(list(COUNTER_FIELDS), flush=False)
+
+    # -- refresh from the ledger ----------------------------------------------
+
+    @api.model
+    def _cron_refresh_cases(self):
+        """Nightly: rebuild the cases of every company from its open receivables."""
+        companies = self.env["res.company"].search([])  # pylint: disable=no-search-all
+        stats = self._refresh_from_ledger(companies)
+        _logger.info("Collections cases refreshed for %s companies: %s", len(companies), stats)
+        self.env["ir.cron"]._commit_progress(len(companies))
+
+    def _ledger_aggregation(self, company_days, partners=None):
+        """The one GROUP BY pass: per (company, commercial partner), the figures of
+        its open posted receivable lines, for partners with something to collect.
+
+        `company_days` maps each company id to its today; amounts are in company
+        currency (`amount_residual`); nothing is loaded into Python.
+        """
+        aml = self.env["account.move.line"]
+        values = SQL(", ").join(
+            SQL("(%s, %s::date)", company_id, day) for company_id, day in company_days.items()
+        )
+        partner_filter = (
+            SQL("AND COALESCE(p.commercial_partner_id, p.id) IN %s", tuple(partners.ids))
+            if partners
+            else SQL()
+        )
+        return SQL(
+            """
+            WITH company_today(company_id, today) AS (VALUES %(values)s),
+            open_lines AS (
+                SELECT COALESCE(p.commercial_partner_id, p.id) AS partner_id,
+                       aml.company_id,
+                       aml.move_id,
+                       aml.amount_residual AS residual,
+                       aml.date_maturity,
+                       ct.today - COALESCE(aml.date_maturity, aml.date) AS age
+                  FROM account_move_line aml
+                  JOIN company_today ct ON ct.company_id = aml.company_id
+                  JOIN account_account acc ON acc.id = aml.account_id
+                  JOIN res_partner p ON p.id = aml.partner_id
+                 WHERE acc.account_type = 'asset_receivable'
+                   AND aml.parent_state = 'posted'
+                   AND aml.reconciled IS NOT TRUE
+                   AND aml.amount_residual != 0
+                   %(partner_filter)s
+            ),
+            totals AS (
+                SELECT partner_id, company_id,
+                       COALESCE(SUM(residual) FILTER (WHERE residual > 0 AND age > 0), 0) AS overdue,
+                       COALESCE(-SUM(residual) FILTER (WHERE residual < 0), 0) AS credits,
+                       SUM(residual) AS balance,
+                       MAX(age) FILTER (WHERE residual > 0 AND age > 0) AS days_max,
+                       MIN(date_maturity) FILTER (WHERE residual > 0 AND age > 0) AS oldest_due,
+                       COUNT(DISTINCT move_id) FILTER (WHERE residual > 0 AND age > 0) AS overdue_count,
+                       COALESCE(SUM(residual) FILTER (WHERE residual > 0 AND age <= 0), 0) AS b_not_due,
+                       COALESCE(SUM(residual) FILTER (WHERE residual > 0 AND age BETWEEN 1 AND 30), 0)
+                           AS b_1_30,
+                       COALESCE(SUM(residual) FILTER (WHERE residual > 0 AND age BETWEEN 31 AND 60), 0)
+                           AS b_31_60,
+                       COALESCE(SUM(residual) FILTER (WHERE residual > 0 AND age BETWEEN 61 AND 90), 0)
+                           AS b_61_90,
+                       COALESCE(SUM(residual) FILTER (WHERE residual > 0 AND age BETWEEN 91 AND 120), 0)
+                           AS b_91_120,
+                       COALESCE(SUM(residual) FILTER (WHERE residual > 0 AND age > 120), 0)
+                           AS b_over_120
+                  FROM open_lines
+                 GROUP BY partner_id, company_id
+            )
+            SELECT partner_id, company_id,
+                   overdue - credits AS to_collect,
+                   GREATEST(balance, 0) AS total_due,
+                   overdue, credits, days_max, oldest_due, overdue_count,
+                   b_not_due, b_1_30, b_31_60, b_61_90, b_91_120, b_over_120
+              FROM totals
+             WHERE overdue - credits > 0
+            """,
+            values=values,
+            partner_filter=partner_filter,
+            to_flush=[
+                aml._fields[name]
+                for name in (
+                    "amount_residual",
+                    "reconciled",
+                    "parent_state",
+                    "date_maturity",
+                    "partner_id",
+                    "company_id",
+                    "account_id",
+                    "move_id",
+                )
+            ],
+        )
+
+    def _refresh_from_ledger(self, companies, partners=None):
+        """Rebuild the open cases of `companies` from the ledger in one statement.
+
+        One aggregation feeds a set-based upsert: customers with something to
+        collect get their open case created or updated (never a resolved one: the
+        partial unique index only matches open cases), and open cases whose customer
+        dropped out are zeroed. Those are then resolved, with a log row, where the
+        company resolves paid cases. `partners` limits the work to those customers.
+        Returns counts: created, updated, zeroed, resolved.
+        """
+        companies = companies.sudo()
+        company_days = {company.id: self.with_company(company)._today() for company in companies}
+        stats = {"created": 0, "updated": 0, "zeroed": 0, "resolved": 0}
+        if not company_days:
+            return stats
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.flush_model()
+        now = fields.Datetime.now()
+        ident = SQL.identifier
+        amounts = [name for name in LEDGER_FIELDS if name != "oldest_due_date"]
+        row = self.env.execute_query(
+            SQL(
+                """
+                WITH agg AS (%(aggregation)s),
+                upserted AS (
+                    INSERT INTO eh_collections_case
+                           (partner_id, company_id, state, stage_id, priority, followup_count, contact_count,
+                            %(columns)s, refreshed_at, create_uid, create_date, write_uid, write_date)
+                    SELECT partner_id, company_id, 'open', %(stage)s, '0', 0, 0,
+                           to_collect, total_due, overdue, credits, days_max, oldest_due, overdue_count,
+                           b_not_due, b_1_30, b_31_60, b_61_90, b_91_120, b_over_120,
+                           %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                      FROM agg
+                    ON CONFLICT (partner_id, company_id) WHERE state = 'open'
+                    DO UPDATE SET %(updates)s WHERE (%(current)s) IS DISTINCT FROM (%(excluded)s)
+                    RETURNING (xmax = 0) AS inserted
+                ),
+                dropped AS (
+                    SELECT c.id, (%(any_amount)s) AS nonzero
+                      FROM eh_collections_case c
+                     WHERE c.state = 'open' AND c.company_id IN %(companies)s %(partner_filter)s
+                       AND NOT EXISTS (SELECT 1 FROM agg
+                                        WHERE agg.partner_id = c.partner_id AND agg.company_id = c.company_id)
+                ),
+                zeroed AS (
+                    UPDATE eh_collections_case c
+                       SET %(zero)s, oldest_due_date = NULL,
+                           refreshed_at = %(now)s, write_uid = %(uid)s, write_date = %(now)s
+                      FROM dropped
+                     WHERE c.id = dropped.id AND dropped.nonzero
+                    RETURNING c.id
+                )
+                SELECT (SELECT COUNT(*) FROM upserted WHERE inserted),
+                       (SELECT COUNT(*) FROM upserted WHERE NOT inserted),
+                       (SELECT COUNT(*) FROM zeroed),
+                       ARRAY(SELECT id FROM dropped)
+                """,
+                aggregation=self._ledger_aggregation(company_days, partners),
+                columns=SQL(", ").join(ident(name) for name in LEDGER_FIELDS),
+                stage=self.env["eh.collections.stage"]._get_by_type("new").id or None,
+                now=now,
+                uid=self.env.uid,
+                updates=SQL(", ").join(
+                    SQL("%s = EXCLUDED.%s", ident(name), ident(name))
+                    for name in (*LEDGER_FIELDS, "refreshed_at", "write_uid", "write_date")
+                ),
+                current=SQL(", ").join(SQL("eh_collections_case.%s", ident(name)) for name in LEDGER_FIELDS),
+                excluded=SQL(", ").join(SQL("EXCLUDED.%s", ident(name)) for name in LEDGER_FIELDS),
+                any_amount=SQL(" OR ").join(SQL("c.%s != 0", ident(name)) for name in amounts),
+                companies=tuple(company_days),
+                partner_filter=SQL("AND c.partner_id IN %s", tuple(partners.ids)) if partners else SQL(),
+                zero=SQL(", ").join(SQL("%s = 0", ident(name)) for name in amounts),
+            )
+        )[0]
+        stats.update(created=row[0], updated=row[1], zeroed=row[2])
+        self.invalidate_model()
+        dropped = self.browse(row[3])
+        to_resolve = dropped.filtered(lambda c: c.company_id.eh_collections_resolve_paid_cases)
+        to_resolve._resolve(self.env._("Nothing left to collect: paid or credited in full."))
+        stats["resolved"] = len(to_resolve)
+        return stats
+
+    def _resolve(self, reason):
+        resolved_stage = self.env["eh.collections.stage"]._get_by_type("resolved")
+        for case in self:
+            case.write({"state": "resolved", "stage_id": resolved_stage.id or case.stage_id.id})
+            case._log_action([{"action_type": "resolved", "note": reason}])

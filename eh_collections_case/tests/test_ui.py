@@ -13,5 +13,9 @@ class TestCollectionsUi(HttpCase):
             groups="eh_collections_case.group_collections_user",
         )
         customer = self.env["res.partner"].create({"name": "Tour Customer Ltd", "is_company": True})
-        self.env["eh.collections.case"].create({"partner_id": customer.id})
+        case = self.env["eh.collections.case"].create({"partner_id": customer.id})
         self.start_tour("/odoo", "eh_collections_case_open_menu", login="collector_tour")
+        call = case.action_ids
+        self.assertEqual(call.action_type, "call")
+        self.assertTrue(call.contact_made)
+        self.assertEqual(call.user_id.login, "collector_tour")

@@ -1,0 +1,98 @@
+from datetime import date, timedelta
+
+from odoo import Command
+from odoo.tests import new_test_user
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+TODAY = date(2026, 3, 15)
+
+
+class CollectionsCommon(AccountTestInvoicingCommon):
+    """Real posted invoices, payments and credit notes in a company of the test's own.
+
+    Tests run on a frozen TODAY (`freeze_time` on each class), so ages are exact.
+    """
+
+    @classmethod
+    def get_default_groups(cls):
+        return super().get_default_groups() | cls.env.ref("eh_collections_case.group_collections_manager")
+
+    @classmethod
+    def default_env_context(cls):
+        return {}  # keep mail and tracking on: the chatter is part of the behaviour
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.company_data["company"]
+        cls.Case = cls.env["eh.collections.case"]
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Gemini Furniture", "is_company": True, "email": "ap@gemini.example.com"}
+        )
+        cls.contact = cls.env["res.partner"].create(
+            {"name": "Edwin Hansen", "parent_id": cls.customer.id, "email": "edwin@gemini.example.com"}
+        )
+        cls.invoice_address = cls.env["res.partner"].create(
+            {"name": "Gemini Accounts", "parent_id": cls.customer.id, "type": "invoice"}
+        )
+        cls.other_customer = cls.env["res.partner"].create({"name": "Lumber Inc", "is_company": True})
+        cls.collector = new_test_user(
+            cls.env,
+            login="casey",
+            name="Casey Collector",
+            groups="eh_collections_case.group_collections_user",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+
+    @classmethod
+    def post_invoice(
+        cls, amount, days_overdue, partner=None, currency=None, move_type="out_invoice", company=None
+    ):
+        """A posted customer invoice (or credit note) due `days_overdue` days before TODAY."""
+        due = TODAY - timedelta(days=days_overdue)
+        return cls._create_invoice(
+            move_type=move_type,
+            partner_id=(partner or cls.customer).id,
+            invoice_date=min(due - timedelta(days=30), TODAY),
+            invoice_date_due=due,
+            invoice_payment_term_id=False,
+            currency_id=(currency or (company or cls.company).currency_id).id,
+            company_id=(company or cls.company).id,
+            invoice_line_ids=[cls._prepare_invoice_line(price_unit=amount, tax_ids=[])],
+            post=True,
+        )
+
+    @classmethod
+    def pay(cls, invoice, amount, days_ago=1):
+        return cls._register_payment(invoice, amount=amount, payment_date=TODAY - timedelta(days=days_ago))
+
+    @classmethod
+    def unapplied_payment(cls, amount, partner=None, company=None):
+        company = company or cls.company
+        payment = cls.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": (partner or cls.customer).id,
+                "amount": amount,
+                "date": TODAY - timedelta(days=2),
+                "journal_id": cls.company_data["default_journal_bank"].id,
+                "company_id": company.id,
+            }
+        )
+        payment.action_post()
+        return payment
+
+    def refresh(self, companies=None, partners=None):
+        return self.Case._refresh_from_ledger(companies or self.company, partners=partners)
+
+    def open_case(self, partner=None, company=None):
+        return self.Case.search(
+            [
+                ("partner_id", "=", (partner or self.customer).id),
+                ("company_id", "=", (company or self.company).id),
+                ("state", "=", "open"),
+            ]
+        )

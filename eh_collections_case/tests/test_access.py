@@ -1,0 +1,106 @@
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import freeze_time, new_test_user, tagged
+
+from .common import TODAY, CollectionsCommon
+
+
+@freeze_time(TODAY)
+@tagged("post_install", "-at_install")
+class TestAccessMatrix(CollectionsCommon):
+    """What each group may do on each model, and what a collector's screens load."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.post_invoice(900, 50)
+        cls.env["eh.collections.case"]._refresh_from_ledger(cls.company)
+        cls.case = cls.env["eh.collections.case"].search([("partner_id", "=", cls.customer.id)])
+        cls.manager = new_test_user(
+            cls.env,
+            login="morgan",
+            groups="eh_collections_case.group_collections_manager",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+        cls.employee = new_test_user(
+            cls.env,
+            login="erin",
+            groups="base.group_user",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+        cls.portal = new_test_user(cls.env, login="pat", groups="base.group_portal")
+        cls.stage = cls.env.ref("eh_collections_case.stage_new")
+
+    def test_collector_logs_but_cannot_configure(self):
+        case = self.case.with_user(self.collector)
+        case._log_action([{"action_type": "call", "contact_made": True}])
+        self.assertEqual(case.contact_count, 1)
+        case.user_id = self.collector
+        self.assertTrue(self.stage.with_user(self.collector).name)
+        with self.assertRaises(AccessError):
+            self.stage.with_user(self.collector).write({"name": "Renamed"})
+        with self.assertRaises(AccessError):
+            self.env["eh.collections.stage"].with_user(self.collector).create({"name": "Mine"})
+        with self.assertRaises(AccessError):
+            case.unlink()
+
+    def test_manager_configures_stages(self):
+        self.stage.with_user(self.manager).write({"name": "Fresh"})
+        self.assertEqual(self.stage.name, "Fresh")
+        self.assertTrue(self.manager.has_group("eh_collections_case.group_collections_user"))
+
+    def test_history_append_only_for_managers_too(self):
+        action = self.case._log_action([{"action_type": "note", "note": "x"}])
+        with self.assertRaises(UserError):  # AccessError is a UserError too
+            action.with_user(self.manager).write({"note": "y"})
+        with self.assertRaises(UserError):
+            action.with_user(self.manager).unlink()
+
+    def test_plain_employee_and_portal_see_nothing(self):
+        for user in (self.employee, self.portal):
+            for model in ("eh.collections.case", "eh.collections.action"):
+                with self.assertRaises(AccessError):
+                    self.env[model].with_user(user).search([])
+
+    def test_other_company_history_hidden(self):
+        other = self.setup_other_company(name="Hidden Co")["company"]
+        self.post_invoice(300, 40, company=other)
+        self.Case._refresh_from_ledger(other)
+        other_case = self.open_case(company=other)
+        other_case._log_action([{"action_type": "note", "note": "secret"}])
+        visible = self.env["eh.collections.action"].with_user(self.collector).search([])
+        self.assertNotIn(other_case.action_ids, visible)
+        self.assertFalse(self.Case.with_user(self.collector).search([("id", "=", other_case.id)]))
+
+    def test_collector_views_load(self):
+        Case = self.Case.with_user(self.collector)
+        views = Case.get_views(
+            [
+                (False, "kanban"),
+                (False, "list"),
+                (False, "form"),
+                (False, "search"),
+                (False, "pivot"),
+                (False, "graph"),
+            ]
+        )
+        self.assertEqual(set(views["views"]), {"kanban", "list", "form", "search", "pivot", "graph"})
+        fields = [name for name in views["models"]["eh.collections.case"]["fields"] if name in Case._fields]
+        record = self.case.with_user(self.collector).read(fields)[0]
+        self.assertEqual(record["partner_id"][0], self.customer.id)
+        groups = Case.with_context(read_group_expand=True).formatted_read_group(
+            [], ["stage_id"], ["total_overdue_amount:sum"]
+        )
+        self.assertGreaterEqual(len(groups), 6, "every stage is a kanban column")
+
+    def test_smart_buttons_from_partner_and_invoice(self):
+        partner = self.customer.with_user(self.collector)
+        self.assertEqual(partner.eh_collections_open_case_count, 1)
+        self.assertEqual(self.contact.with_user(self.collector).eh_collections_open_case_count, 1)
+        action = partner.action_view_eh_collections_cases()
+        self.assertEqual(action["res_id"], self.case.id)
+        invoice = self.case.invoice_ids[:1].with_user(self.collector)
+        self.assertEqual(invoice.eh_collections_case_id, self.case)
+        self.assertEqual(invoice.action_view_eh_collections_case()["res_id"], self.case.id)

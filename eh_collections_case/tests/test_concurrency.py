@@ -1,0 +1,128 @@
+import threading
+import uuid
+from contextlib import contextmanager
+from datetime import timedelta
+
+from psycopg2.errors import SerializationFailure, UniqueViolation
+
+from odoo import SUPERUSER_ID, api, fields
+from odoo.exceptions import UserError
+from odoo.service.model import retrying
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
+
+
+@tagged("post_install", "-at_install", "-standard", "collections_concurrency")
+class TestConcurrency(TransactionCase):
+    """Two real transactions on the same customer, committed to the database.
+
+    The rows they commit stay in the test database (a customer of its own per
+    test, in the main company): history is append-only, so it cannot be cleaned.
+    """
+
+    @contextmanager
+    def real_env(self):
+        """A new transaction of its own, committed when the block ends."""
+        with self.registry.cursor() as cr:
+            yield api.Environment(cr, SUPERUSER_ID, {})
+
+    def committed_overdue_customer(self):
+        with self.real_env() as env:
+            company = env.ref("base.main_company")
+            partner = env["res.partner"].create(
+                {"name": f"Race Customer {uuid.uuid4().hex[:8]}", "is_company": True}
+            )
+            today = fields.Date.context_today(partner)
+            invoice = (
+                env["account.move"]
+                .with_company(company)
+                .create(
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": partner.id,
+                        "invoice_date": today - timedelta(days=70),
+                        "invoice_date_due": today - timedelta(days=40),
+                        "invoice_line_ids": [
+                            (0, 0, {"name": "Service", "price_unit": 900, "tax_ids": [(5, 0, 0)]})
+                        ],
+                    }
+                )
+            )
+            invoice.action_post()
+            return partner.id, company.id
+
+    def open_cases(self, partner_id, company_id):
+        with self.real_env() as env:
+            return env["eh.collections.case"].search_count(
+                [("partner_id", "=", partner_id), ("company_id", "=", company_id), ("state", "=", "open")]
+            )
+
+    def test_refresh_then_manual_creation_leaves_one_case(self):
+        partner_id, company_id = self.committed_overdue_customer()
+        with self.real_env() as manual:
+            manual["eh.collections.case"].search_count([])  # this transaction's snapshot starts here
+            with self.real_env() as cron:
+                cron["eh.collections.case"]._refresh_from_ledger(
+                    cron["res.company"].browse(company_id), partners=cron["res.partner"].browse(partner_id)
+                )
+            values = {"partner_id": partner_id, "company_id": company_id}
+            with self.assertRaises(UniqueViolation), mute_logger("odoo.sql_db"):
+                manual["eh.collections.case"].create(values)
+                manual.flush_all()
+            manual.cr.rollback()
+            # What the RPC layer does next: retry in a fresh transaction, which sees
+            # the committed case and answers in the collector's words.
+            with self.assertRaisesRegex(UserError, "already has an open collections case"):
+                manual["eh.collections.case"].create(values)
+            manual.cr.rollback()
+        self.assertEqual(self.open_cases(partner_id, company_id), 1)
+
+    def test_manual_creation_then_refresh_leaves_one_case(self):
+        partner_id, company_id = self.committed_overdue_customer()
+        with self.real_env() as cron:
+            cron["eh.collections.case"].search_count([])
+            with self.real_env() as manual:
+                manual["eh.collections.case"].create({"partner_id": partner_id, "company_id": company_id})
+            with self.assertRaises(SerializationFailure), mute_logger("odoo.sql_db"):
+                cron["eh.collections.case"]._refresh_from_ledger(
+                    cron["res.company"].browse(company_id), partners=cron["res.partner"].browse(partner_id)
+                )
+            cron.cr.rollback()
+            # The next run updates the manual case instead of adding one.
+            stats = cron["eh.collections.case"]._refresh_from_ledger(
+                cron["res.company"].browse(company_id), partners=cron["res.partner"].browse(partner_id)
+            )
+            self.assertEqual(stats["created"], 0)
+        self.assertEqual(self.open_cases(partner_id, company_id), 1)
+
+    def test_concurrent_actions_lose_no_increment(self):
+        partner_id, company_id = self.committed_overdue_customer()
+        with self.real_env() as env:
+            env["eh.collections.case"]._refresh_from_ledger(
+                env["res.company"].browse(company_id), partners=env["res.partner"].browse(partner_id)
+            )
+            case_id = env["eh.collections.case"].search([("partner_id", "=", partner_id)]).id
+        writers = 3
+        start = threading.Barrier(writers)
+        errors = []
+
+        def log_contact():
+            try:
+                with self.real_env() as env:
+                    case = env["eh.collections.case"].browse(case_id)
+                    start.wait()
+                    retrying(lambda: case._log_action([{"action_type": "call", "contact_made": True}]), env)
+            except Exception as error:  # surfaced below, in the test's thread
+                errors.append(error)
+
+        threads = [threading.Thread(target=log_contact) for _ in range(writers)]
+        with mute_logger("odoo.sql_db", "odoo.service.model"):
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=120)
+        self.assertFalse(errors)
+        with self.real_env() as env:
+            case = env["eh.collections.case"].browse(case_id)
+            self.assertEqual(case.contact_count, writers)
+            self.assertEqual(len(case.action_ids.filtered(lambda a: a.action_type == "call")), writers)
