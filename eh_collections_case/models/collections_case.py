@@ -104,9 +104,9 @@ class CollectionsCase(models.Model):
     # History and counters (moved by atomic SQL increments, see _increment_counters).
     action_ids = fields.One2many("eh.collections.action", "case_id", string="History", readonly=True)
     followup_count = fields.Integer(string="Follow-ups", readonly=True, default=0)
-    last_followup_date = fields.Datetime(readonly=True)
+    last_followup_date = fields.Datetime(string="Last follow-up", readonly=True)
     contact_count = fields.Integer(string="Contacts", readonly=True, default=0)
-    last_contact_date = fields.Datetime(readonly=True)
+    last_contact_date = fields.Datetime(string="Last contact", readonly=True)
 
     # Promise, pause and dispute.
     promise_date = fields.Date(readonly=True, tracking=True)

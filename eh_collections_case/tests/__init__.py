@@ -1,1 +1,1 @@
-from . import test_access, test_action_log, test_case_refresh, test_concurrency, test_security, test_ui
+from . import test_access, test_action_log, test_case_refresh, test_concurrency, test_ui

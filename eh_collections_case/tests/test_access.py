@@ -33,6 +33,20 @@ class TestAccessMatrix(CollectionsCommon):
         cls.portal = new_test_user(cls.env, login="pat", groups="base.group_portal")
         cls.stage = cls.env.ref("eh_collections_case.stage_new")
 
+    def test_groups_imply_what_a_collector_needs(self):
+        self.assertTrue(self.manager.has_group("eh_collections_case.group_collections_user"))
+        self.assertTrue(self.collector.has_group("account.group_account_invoice"))
+        self.assertFalse(self.collector.has_group("eh_collections_case.group_collections_manager"))
+
+    def test_menu_visible_to_collectors_only(self):
+        menu = self.env.ref("eh_collections_case.eh_collections_case_menu")
+        config = self.env.ref("eh_collections_case.menu_collections_configuration")
+        Menu = self.env["ir.ui.menu"]
+        self.assertIn(menu.id, Menu.with_user(self.collector)._visible_menu_ids())
+        self.assertNotIn(config.id, Menu.with_user(self.collector)._visible_menu_ids())
+        self.assertIn(config.id, Menu.with_user(self.manager)._visible_menu_ids())
+        self.assertNotIn(menu.id, Menu.with_user(self.employee)._visible_menu_ids())
+
     def test_collector_logs_but_cannot_configure(self):
         case = self.case.with_user(self.collector)
         case._log_action([{"action_type": "call", "contact_made": True}])
@@ -49,7 +63,6 @@ class TestAccessMatrix(CollectionsCommon):
     def test_manager_configures_stages(self):
         self.stage.with_user(self.manager).write({"name": "Fresh"})
         self.assertEqual(self.stage.name, "Fresh")
-        self.assertTrue(self.manager.has_group("eh_collections_case.group_collections_user"))
 
     def test_history_append_only_for_managers_too(self):
         action = self.case._log_action([{"action_type": "note", "note": "x"}])

@@ -79,19 +79,20 @@ def odoo_server(e2e_db, tmp_path_factory):
             process.kill()
 
 
+def _client(server, db, login, password):
+    host, port = server
+    client = odoorpc.ODOO(host, port=port, timeout=60)
+    client.login(db, login, password)
+    return client
+
+
 @pytest.fixture
 def rpc(odoo_server, e2e_db):
-    """A JSON-RPC client logged in as a credit controller's administrator."""
-    host, port = odoo_server
-    client = odoorpc.ODOO(host, port=port, timeout=60)
-    client.login(e2e_db, "admin", "admin")
-    return client
+    """A JSON-RPC client logged in as the administrator (Collections Manager)."""
+    return _client(odoo_server, e2e_db, "admin", "admin")
 
 
 @pytest.fixture
 def collector_rpc(odoo_server, e2e_db):
     """A JSON-RPC client logged in as the demo collector (Collections User)."""
-    host, port = odoo_server
-    client = odoorpc.ODOO(host, port=port, timeout=60)
-    client.login(e2e_db, "collector", "collector")
-    return client
+    return _client(odoo_server, e2e_db, "collector", "collector")
