@@ -1,0 +1,186 @@
+"""The deterministic dunning ladder: eight rules, first match wins.
+
+The same guardrails judge the ladder's own answers and any LLM's, so an LLM can
+reword or pick among allowed steps but never take a step the rules forbid.
+"""
+
+from dataclasses import dataclass, replace
+
+from .actions import ACTION_CODES, Action, Priority
+from .snapshot import CaseSnapshot, Thresholds
+
+
+@dataclass(frozen=True)
+class CallTrace:
+    """What an audit log needs to know about one provider call."""
+
+    prompt_version: str
+    snapshot_hash: str
+    latency_ms: int
+    outcome: str  # "ok", "fallback" (answer rejected) or "error" (no answer)
+    fallback_reason: str | None = None
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A next step for a collector, with why."""
+
+    action: Action
+    priority: Priority
+    rationale: str
+    rule_id: str
+    source: str = "deterministic"  # or "llm"
+    fallback_reason: str | None = None
+    trace: CallTrace | None = None  # set when a provider was asked
+
+    def with_fallback(self, reason: str, trace: CallTrace) -> "Suggestion":
+        return replace(self, source="deterministic", fallback_reason=reason, trace=trace)
+
+
+def _money(snapshot: CaseSnapshot) -> str:
+    return f"{snapshot.total_overdue:,.2f} {snapshot.currency}"
+
+
+def deterministic_suggest(snapshot: CaseSnapshot, thresholds: Thresholds) -> Suggestion:
+    """The ladder's answer for a case. Rules, in order:
+
+    1. active promise or payment plan: monitor;
+    (an open dispute: manual review, before any escalation;)
+    2. lapsed, unkept promise: escalate the broken promise;
+    3. at the write-off threshold: write-off review;
+    4. at the agency threshold, a demand letter sent long enough ago: agency referral;
+    5. at the demand-letter threshold, no letter yet: send the demand letter;
+    6. at the phone threshold, a contact made, no letter yet: phone call;
+    7. at the first-contact threshold, no contact yet: first contact email;
+    8. anything else: manual review.
+    """
+    days, t = snapshot.days_overdue, thresholds
+    if snapshot.active_promise or snapshot.active_payment_plan:
+        what = "a promise to pay" if snapshot.active_promise else "a payment plan"
+        return Suggestion(
+            Action.MONITOR,
+            Priority.LOW,
+            f"Rule 1 (monitor): the customer has {what} running; no escalation while it holds, "
+            f"whatever the {days} days overdue.",
+            "R1_active_promise",
+        )
+    if snapshot.open_dispute:
+        return Suggestion(
+            Action.MANUAL_REVIEW,
+            Priority.MEDIUM,
+            f"Open dispute: {_money(snapshot)} overdue for {days} days is contested; resolve the dispute "
+            "before any reminder or escalation.",
+            "R0_open_dispute",
+        )
+    if snapshot.broken_promise:
+        return Suggestion(
+            Action.ESCALATE_BROKEN_PROMISE,
+            Priority.HIGH,
+            f"Rule 2 (escalate_broken_promise): a promise to pay lapsed unkept with {_money(snapshot)} "
+            f"still overdue after {days} days; a manager should review.",
+            "R2_broken_promise",
+        )
+    if days >= t.write_off:
+        return Suggestion(
+            Action.WRITE_OFF_REVIEW,
+            Priority.HIGH,
+            f"Rule 3 (write_off_review): {days} days overdue reaches the {t.write_off}-day write-off "
+            f"threshold; review {_money(snapshot)} for write-off or provision.",
+            "R3_write_off",
+        )
+    letter_age = snapshot.days_since_demand_letter
+    if (
+        days >= t.agency
+        and snapshot.demand_letter_sent
+        and letter_age is not None
+        and letter_age >= t.agency_days_after_letter
+    ):
+        return Suggestion(
+            Action.REFER_TO_COLLECTIONS_AGENCY,
+            Priority.HIGH,
+            f"Rule 4 (refer_to_collections_agency): {days} days overdue reaches the {t.agency}-day agency "
+            f"threshold and the demand letter went out {letter_age} days ago "
+            f"(at least {t.agency_days_after_letter}) without payment.",
+            "R4_agency",
+        )
+    if days >= t.demand_letter and not snapshot.demand_letter_sent:
+        return Suggestion(
+            Action.SEND_DEMAND_LETTER,
+            Priority.HIGH,
+            f"Rule 5 (send_demand_letter): {days} days overdue reaches the {t.demand_letter}-day "
+            f"demand-letter threshold and no demand letter was sent; {_money(snapshot)} overdue.",
+            "R5_demand_letter",
+        )
+    if days >= t.phone and snapshot.contact_count > 0 and not snapshot.demand_letter_sent:
+        return Suggestion(
+            Action.PHONE_CALL,
+            Priority.MEDIUM,
+            f"Rule 6 (phone_call): {days} days overdue reaches the {t.phone}-day phone threshold after "
+            f"{snapshot.contact_count} contact(s) without payment; call the customer.",
+            "R6_phone",
+        )
+    if days >= t.first_contact and snapshot.contact_count == 0:
+        return Suggestion(
+            Action.SEND_FIRST_CONTACT_EMAIL,
+            Priority.MEDIUM,
+            f"Rule 7 (send_first_contact_email): {days} days overdue reaches the {t.first_contact}-day "
+            "first-contact threshold and the customer was never contacted.",
+            "R7_first_contact",
+        )
+    return Suggestion(Action.MANUAL_REVIEW, Priority.LOW, _waiting_rationale(snapshot, t), "R8_manual_review")
+
+
+def _waiting_rationale(snapshot: CaseSnapshot, t: Thresholds) -> str:
+    days = snapshot.days_overdue
+    if snapshot.demand_letter_sent:
+        letter_age = snapshot.days_since_demand_letter
+        wait = "" if letter_age is None else f" {letter_age} days ago"
+        return (
+            f"Rule 8 (manual_review): the demand letter went out{wait}; at {days} days overdue, wait for "
+            f"the {t.agency}-day agency threshold and {t.agency_days_after_letter} days after the letter."
+        )
+    if days < t.first_contact:
+        return (
+            f"Rule 8 (manual_review): {days} days overdue is under the {t.first_contact}-day first-contact "
+            "threshold; nothing to do yet."
+        )
+    return (
+        f"Rule 8 (manual_review): {days} days overdue after {snapshot.contact_count} contact(s) sits between "
+        f"thresholds (phone at {t.phone}, demand letter at {t.demand_letter}); review by hand."
+    )
+
+
+def guardrail_violation(action: str, snapshot: CaseSnapshot, thresholds: Thresholds) -> str | None:
+    """Why `action` may not be suggested for this case, or None when it may."""
+    if action not in ACTION_CODES:
+        return f"unknown action {action!r}"
+    escalations = {
+        Action.ESCALATE_BROKEN_PROMISE.value,
+        Action.WRITE_OFF_REVIEW.value,
+        Action.REFER_TO_COLLECTIONS_AGENCY.value,
+        Action.SEND_DEMAND_LETTER.value,
+        Action.PHONE_CALL.value,
+        Action.SEND_FIRST_CONTACT_EMAIL.value,
+    }
+    if (snapshot.active_promise or snapshot.active_payment_plan) and action in escalations:
+        return f"{action} during an active promise or payment plan"
+    if snapshot.open_dispute and action in escalations:
+        return f"{action} while the case is in dispute"
+    if action == Action.ESCALATE_BROKEN_PROMISE and not snapshot.broken_promise:
+        return "escalate_broken_promise without a broken promise"
+    if action == Action.REFER_TO_COLLECTIONS_AGENCY:
+        if not snapshot.demand_letter_sent:
+            return "refer_to_collections_agency without a demand letter"
+        if snapshot.days_overdue < thresholds.agency:
+            return f"refer_to_collections_agency under {thresholds.agency} days overdue"
+        letter_age = snapshot.days_since_demand_letter
+        if letter_age is None or letter_age < thresholds.agency_days_after_letter:
+            wait = thresholds.agency_days_after_letter
+            return f"refer_to_collections_agency under {wait} days after the letter"
+    if action == Action.WRITE_OFF_REVIEW and snapshot.days_overdue < thresholds.write_off:
+        return f"write_off_review under the {thresholds.write_off}-day threshold"
+    if action == Action.SEND_DEMAND_LETTER and snapshot.days_overdue < thresholds.phone:
+        return f"send_demand_letter under the {thresholds.phone}-day phone threshold"
+    return None

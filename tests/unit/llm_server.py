@@ -1,0 +1,80 @@
+"""A scripted LLM provider on 127.0.0.1 for the tests: real sockets, real HTTP."""
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: object = None  # dict (sent as JSON) or str (sent as is)
+    delay: float = 0.0
+    headers: dict = field(default_factory=dict)
+
+
+class ScriptedLLM:
+    """Answers each POST with the next scripted Reply and records what it got."""
+
+    def __init__(self):
+        self.replies: list[Reply] = []
+        self.requests: list[dict] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length", 0))
+                raw = self.rfile.read(length)
+                server.requests.append(
+                    {"path": self.path, "headers": dict(self.headers), "json": json.loads(raw or b"{}")}
+                )
+                reply = server.replies.pop(0) if server.replies else Reply(500, {"error": "no script"})
+                if reply.delay:
+                    time.sleep(reply.delay)
+                payload = reply.body if isinstance(reply.body, str) else json.dumps(reply.body)
+                try:
+                    self.send_response(reply.status)
+                    self.send_header("Content-Type", "application/json")
+                    for name, value in reply.headers.items():
+                        self.send_header(name, value)
+                    self.send_header("Content-Length", str(len(payload.encode())))
+                    self.end_headers()
+                    self.wfile.write(payload.encode())
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (timeout test)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def url(self):
+        host, port = self.httpd.server_address
+        return f"http://{host}:{port}"
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def openai_body(content, prompt_tokens=120, completion_tokens=40):
+    return {
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}}],
+        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens},
+    }
+
+
+def anthropic_body(content, input_tokens=130, output_tokens=45):
+    return {
+        "content": [{"type": "text", "text": content}],
+        "usage": {"input_tokens": input_tokens, "output_tokens": output_tokens},
+    }

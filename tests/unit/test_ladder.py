@@ -1,0 +1,161 @@
+"""The eight-rule ladder at every threshold boundary, and what overrides what."""
+
+import pytest
+from eh_ai_tools import CaseSnapshot, Thresholds, deterministic_suggest, guardrail_violation
+
+T = Thresholds()
+
+
+def ladder(days, **flags):
+    return deterministic_suggest(CaseSnapshot(days_overdue=days, total_overdue=5000.0, **flags), T)
+
+
+@pytest.mark.parametrize(
+    ("days", "flags", "action", "priority"),
+    [
+        (29, {}, "manual_review", "low"),
+        (30, {}, "send_first_contact_email", "medium"),
+        (44, {"contact_count": 1}, "manual_review", "low"),
+        (45, {"contact_count": 1}, "phone_call", "medium"),
+        (89, {"contact_count": 2}, "phone_call", "medium"),
+        (90, {"contact_count": 2}, "send_demand_letter", "high"),
+        (89, {}, "send_first_contact_email", "medium"),
+        (90, {}, "send_demand_letter", "high"),
+        (
+            119,
+            {"contact_count": 3, "demand_letter_sent": True, "days_since_demand_letter": 30},
+            "manual_review",
+            "low",
+        ),
+        (
+            120,
+            {"contact_count": 3, "demand_letter_sent": True, "days_since_demand_letter": 30},
+            "refer_to_collections_agency",
+            "high",
+        ),
+        (120, {"contact_count": 3}, "send_demand_letter", "high"),
+        (
+            130,
+            {"contact_count": 3, "demand_letter_sent": True, "days_since_demand_letter": 13},
+            "manual_review",
+            "low",
+        ),
+        (
+            130,
+            {"contact_count": 3, "demand_letter_sent": True, "days_since_demand_letter": 14},
+            "refer_to_collections_agency",
+            "high",
+        ),
+        (
+            199,
+            {"contact_count": 3, "demand_letter_sent": True, "days_since_demand_letter": 60},
+            "refer_to_collections_agency",
+            "high",
+        ),
+        (
+            200,
+            {"contact_count": 3, "demand_letter_sent": True, "days_since_demand_letter": 60},
+            "write_off_review",
+            "high",
+        ),
+        (200, {}, "write_off_review", "high"),
+    ],
+)
+def test_rule_boundaries(days, flags, action, priority):
+    result = ladder(days, **flags)
+    assert (result.action.value, result.priority.value) == (action, priority)
+    assert result.source == "deterministic"
+    assert str(days) in result.rationale, "the rationale names the numbers"
+
+
+def test_active_promise_wins_over_everything():
+    for days in (5, 95, 150, 400):
+        result = ladder(days, active_promise=True, broken_promise=False, open_dispute=True)
+        assert (result.action.value, result.priority.value, result.rule_id) == (
+            "monitor",
+            "low",
+            "R1_active_promise",
+        )
+
+
+def test_payment_plan_is_monitored():
+    assert ladder(300, active_payment_plan=True).action.value == "monitor"
+
+
+def test_dispute_before_any_escalation():
+    for flags in ({}, {"broken_promise": True}, {"contact_count": 2}):
+        result = ladder(250, open_dispute=True, **flags)
+        assert result.action.value == "manual_review"
+        assert "dispute" in result.rationale.lower()
+        assert result.rule_id == "R0_open_dispute"
+
+
+def test_broken_promise_before_write_off():
+    result = ladder(260, broken_promise=True)
+    assert (result.action.value, result.priority.value) == ("escalate_broken_promise", "high")
+    assert "Rule 2" in result.rationale
+
+
+def test_rationale_names_rule_and_amount():
+    result = ladder(95, contact_count=1)
+    assert "Rule 5" in result.rationale
+    assert "90-day" in result.rationale
+    assert "5,000.00 USD" in result.rationale
+
+
+def test_custom_thresholds():
+    lenient = Thresholds(first_contact=10, phone=20, demand_letter=40, agency=60, write_off=100)
+    snapshot = CaseSnapshot(days_overdue=40, total_overdue=10.0, contact_count=1)
+    assert deterministic_suggest(snapshot, lenient).action.value == "send_demand_letter"
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"first_contact": 50, "phone": 45},
+        {"agency": 300},
+        {"phone": -1},
+    ],
+)
+def test_thresholds_must_rise_and_be_positive(values):
+    with pytest.raises(ValueError):
+        Thresholds(**values)
+
+
+def test_snapshot_refuses_nonsense():
+    with pytest.raises(ValueError):
+        CaseSnapshot(days_overdue=-1, total_overdue=1.0)
+    with pytest.raises(ValueError):
+        CaseSnapshot(days_overdue=1, total_overdue=1.0, risk_score=101)
+
+
+def test_guardrails_match_the_ladder():
+    letter_recent = CaseSnapshot(130, 1.0, demand_letter_sent=True, days_since_demand_letter=3)
+    assert "after the letter" in guardrail_violation("refer_to_collections_agency", letter_recent, T)
+    assert guardrail_violation("write_off_review", CaseSnapshot(199, 1.0), T)
+    assert guardrail_violation("write_off_review", CaseSnapshot(200, 1.0), T) is None
+    assert guardrail_violation("escalate_broken_promise", CaseSnapshot(50, 1.0), T)
+    assert guardrail_violation("phone_call", CaseSnapshot(50, 1.0, open_dispute=True), T)
+    assert guardrail_violation("monitor", CaseSnapshot(50, 1.0, active_promise=True), T) is None
+    assert guardrail_violation("launch_rocket", CaseSnapshot(50, 1.0), T) == "unknown action 'launch_rocket'"
+
+
+def test_every_ladder_answer_passes_its_own_guardrails():
+    for days in range(0, 260, 7):
+        for contact_count in (0, 2):
+            for letter in (None, 5, 30):
+                snapshot = CaseSnapshot(
+                    days,
+                    100.0,
+                    contact_count=contact_count,
+                    demand_letter_sent=letter is not None,
+                    days_since_demand_letter=letter,
+                )
+                result = deterministic_suggest(snapshot, T)
+                assert guardrail_violation(result.action.value, snapshot, T) is None, (snapshot, result)
+
+
+def test_digest_is_stable_and_sensitive():
+    a = CaseSnapshot(40, 100.0, contact_count=1)
+    assert a.digest() == CaseSnapshot(40, 100.0, contact_count=1).digest()
+    assert a.digest() != CaseSnapshot(41, 100.0, contact_count=1).digest()
