@@ -7,4 +7,12 @@
     "license": "LGPL-3",
     "depends": ["account", "mail"],
     "external_dependencies": {"python": ["requests"]},
+    "data": [
+        "security/ir.model.access.csv",
+        "security/ai_security.xml",
+        "data/ir_cron.xml",
+        "views/ai_call_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/res_partner_views.xml",
+    ],
 }

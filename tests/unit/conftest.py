@@ -26,3 +26,5 @@ def load_tools(name="eh_ai_tools"):
 
 
 load_tools()
+# The scripted LLM server (plain Python) is shared with the module's Odoo tests.
+sys.path.insert(0, str(ROOT / "eh_account_ai_agent" / "tests"))

@@ -1,0 +1,68 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+
+class AiSuggestionCache(models.Model):
+    """An LLM's suggestion for one case state (snapshot hash and prompt version),
+    kept until it expires so reads never wait on the network."""
+
+    _name = "eh.ai.suggestion.cache"
+    _description = "AI Suggestion Cache"
+
+    company_id = fields.Many2one("res.company", required=True, index=True)
+    snapshot_hash = fields.Char(required=True)
+    prompt_version = fields.Char(required=True)
+    action = fields.Char(required=True)
+    priority = fields.Char(required=True)
+    rationale = fields.Text(required=True)
+    expires_at = fields.Datetime(required=True, index=True)
+
+    _one_per_state = models.UniqueIndex("(company_id, snapshot_hash, prompt_version)")
+
+    @api.model
+    def _lookup(self, company, digests, prompt_version):
+        """Live entries for these snapshot hashes, by hash (one query)."""
+        entries = self.sudo().search(
+            [
+                ("company_id", "=", company.id),
+                ("snapshot_hash", "in", list(digests)),
+                ("prompt_version", "=", prompt_version),
+                ("expires_at", ">", fields.Datetime.now()),
+            ]
+        )
+        return {entry.snapshot_hash: entry for entry in entries}
+
+    @api.model
+    def _store(self, company, suggestion, hours):
+        """Keep an accepted LLM suggestion for `hours`."""
+        trace = suggestion.trace
+        values = {
+            "action": suggestion.action.value,
+            "priority": suggestion.priority.value,
+            "rationale": suggestion.rationale,
+            "expires_at": fields.Datetime.now() + timedelta(hours=hours),
+        }
+        cache = self.sudo()
+        existing = cache.search(
+            [
+                ("company_id", "=", company.id),
+                ("snapshot_hash", "=", trace.snapshot_hash),
+                ("prompt_version", "=", trace.prompt_version),
+            ]
+        )
+        if existing:
+            existing.write(values)
+            return existing
+        return cache.create(
+            dict(
+                values,
+                company_id=company.id,
+                snapshot_hash=trace.snapshot_hash,
+                prompt_version=trace.prompt_version,
+            )
+        )
+
+    @api.autovacuum
+    def _gc_expired(self):
+        self.sudo().search([("expires_at", "<", fields.Datetime.now())]).unlink()

@@ -1,0 +1,85 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools import ProviderConfig, Thresholds, make_provider
+
+PROVIDERS = [
+    ("none", "None (rules only)"),
+    ("openai_compatible", "OpenAI-compatible"),
+    ("anthropic", "Anthropic"),
+]
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    eh_ai_provider = fields.Selection(PROVIDERS, string="AI provider", default="none", required=True)
+    eh_ai_base_url = fields.Char(
+        string="AI base URL",
+        help="Empty: the provider's public endpoint. Set it for a gateway or a self-hosted model.",
+    )
+    eh_ai_model = fields.Char(string="AI model")
+    eh_ai_api_key = fields.Char(string="AI API key", groups="base.group_system", copy=False)
+    eh_ai_timeout = fields.Float(string="AI timeout (s)", default=8.0)
+    eh_ai_cache_hours = fields.Integer(string="AI suggestion cache (hours)", default=24)
+    eh_ai_threshold_first_contact = fields.Integer(string="First contact (days)", default=30)
+    eh_ai_threshold_phone = fields.Integer(string="Phone call (days)", default=45)
+    eh_ai_threshold_demand_letter = fields.Integer(string="Demand letter (days)", default=90)
+    eh_ai_threshold_agency = fields.Integer(string="Collections agency (days)", default=120)
+    eh_ai_threshold_agency_after_letter = fields.Integer(
+        string="Days after the letter before an agency", default=14
+    )
+    eh_ai_threshold_write_off = fields.Integer(string="Write-off review (days)", default=200)
+
+    @api.constrains(
+        "eh_ai_timeout",
+        "eh_ai_cache_hours",
+        "eh_ai_threshold_first_contact",
+        "eh_ai_threshold_phone",
+        "eh_ai_threshold_demand_letter",
+        "eh_ai_threshold_agency",
+        "eh_ai_threshold_agency_after_letter",
+        "eh_ai_threshold_write_off",
+    )
+    def _check_eh_ai_settings(self):
+        for company in self:
+            if company.eh_ai_timeout <= 0 or company.eh_ai_timeout > 60:
+                raise ValidationError(self.env._("The AI timeout must be between 0 and 60 seconds."))
+            if company.eh_ai_cache_hours < 0:
+                raise ValidationError(
+                    self.env._("The AI suggestion cache cannot last a negative number of hours.")
+                )
+            try:
+                company._eh_ai_thresholds()
+            except ValueError as error:
+                raise ValidationError(
+                    self.env._("The next-action thresholds are not valid: %(reason)s.", reason=error)
+                ) from error
+
+    def _eh_ai_thresholds(self):
+        """The ladder's thresholds of this company (raises ValueError when incoherent)."""
+        self.ensure_one()
+        return Thresholds(
+            first_contact=self.eh_ai_threshold_first_contact,
+            phone=self.eh_ai_threshold_phone,
+            demand_letter=self.eh_ai_threshold_demand_letter,
+            agency=self.eh_ai_threshold_agency,
+            agency_days_after_letter=self.eh_ai_threshold_agency_after_letter,
+            write_off=self.eh_ai_threshold_write_off,
+        )
+
+    def _eh_ai_provider(self):
+        """The configured LLM provider, or None when the company uses the rules only."""
+        self.ensure_one()
+        company = self.sudo()
+        if company.eh_ai_provider == "none" or not company.eh_ai_model:
+            return None
+        return make_provider(
+            ProviderConfig(
+                kind=company.eh_ai_provider,
+                model=company.eh_ai_model,
+                base_url=company.eh_ai_base_url or "",
+                api_key=company.eh_ai_api_key or "",
+                timeout=company.eh_ai_timeout,
+            )
+        )

@@ -1,0 +1,43 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    eh_ai_provider = fields.Selection(related="company_id.eh_ai_provider", readonly=False)
+    eh_ai_base_url = fields.Char(related="company_id.eh_ai_base_url", readonly=False)
+    eh_ai_model = fields.Char(related="company_id.eh_ai_model", readonly=False)
+    eh_ai_timeout = fields.Float(related="company_id.eh_ai_timeout", readonly=False)
+    eh_ai_cache_hours = fields.Integer(related="company_id.eh_ai_cache_hours", readonly=False)
+    eh_ai_threshold_first_contact = fields.Integer(
+        related="company_id.eh_ai_threshold_first_contact", readonly=False
+    )
+    eh_ai_threshold_phone = fields.Integer(related="company_id.eh_ai_threshold_phone", readonly=False)
+    eh_ai_threshold_demand_letter = fields.Integer(
+        related="company_id.eh_ai_threshold_demand_letter", readonly=False
+    )
+    eh_ai_threshold_agency = fields.Integer(related="company_id.eh_ai_threshold_agency", readonly=False)
+    eh_ai_threshold_agency_after_letter = fields.Integer(
+        related="company_id.eh_ai_threshold_agency_after_letter", readonly=False
+    )
+    eh_ai_threshold_write_off = fields.Integer(related="company_id.eh_ai_threshold_write_off", readonly=False)
+    # The key is write-only: typed here, stored on the company, shown back as a hint.
+    eh_ai_api_key_input = fields.Char(string="New API key", groups="base.group_system")
+    eh_ai_api_key_hint = fields.Char(
+        string="API key", compute="_compute_eh_ai_api_key_hint", groups="base.group_system"
+    )
+
+    def _compute_eh_ai_api_key_hint(self):
+        for settings in self:
+            key = settings.company_id.sudo().eh_ai_api_key or ""
+            settings.eh_ai_api_key_hint = f"…{key[-4:]}" if len(key) > 8 else ("set" if key else "")
+
+    def set_values(self):
+        super().set_values()
+        if self.eh_ai_api_key_input and self.env.user.has_group("base.group_system"):
+            self.company_id.sudo().eh_ai_api_key = self.eh_ai_api_key_input.strip()
+
+    def action_eh_ai_test_connection(self):
+        """Save, then ask the provider a tiny question and say how it went."""
+        self.execute()
+        return self.env["eh.ai.agent"]._notify_test_connection(self.company_id)
