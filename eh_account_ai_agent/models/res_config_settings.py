@@ -33,9 +33,10 @@ class ResConfigSettings(models.TransientModel):
             settings.eh_ai_api_key_hint = f"…{key[-4:]}" if len(key) > 8 else ("set" if key else "")
 
     def set_values(self):
-        super().set_values()
+        result = super().set_values()
         if self.eh_ai_api_key_input and self.env.user.has_group("base.group_system"):
             self.company_id.sudo().eh_ai_api_key = self.eh_ai_api_key_input.strip()
+        return result
 
     def action_eh_ai_test_connection(self):
         """Save, then ask the provider a tiny question and say how it went."""

@@ -21,6 +21,7 @@ class ScriptedLLM:
     def __init__(self):
         self.replies: list[Reply] = []
         self.requests: list[dict] = []
+        self.abandoned = 0
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -43,7 +44,7 @@ class ScriptedLLM:
                     self.end_headers()
                     self.wfile.write(payload.encode())
                 except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up (timeout test)
+                    server.abandoned += 1  # the client gave up (timeout test)
 
             def log_message(self, *args):
                 pass
