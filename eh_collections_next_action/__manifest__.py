@@ -6,5 +6,6 @@
     "author": "EH Collections",
     "license": "LGPL-3",
     "depends": ["eh_collections_case", "eh_account_ai_agent"],
+    "data": ["security/ir.model.access.csv"],
     "auto_install": True,
 }

@@ -1,0 +1,36 @@
+from odoo.exceptions import AccessError
+from odoo.tests import freeze_time, tagged
+
+from odoo.addons.eh_collections_case.tests.common import TODAY, CollectionsCommon
+
+
+@freeze_time(TODAY)
+@tagged("post_install", "-at_install")
+class TestRiskAndKeys(CollectionsCommon):
+    """What the collections history adds to the AI layer, seen by a collector."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.post_invoice(1000, 50)
+        cls.env["eh.collections.case"]._refresh_from_ledger(cls.company)
+        cls.case = cls.env["eh.collections.case"].search([("partner_id", "=", cls.customer.id)])
+
+    def test_disputes_and_escalations_raise_the_risk_score(self):
+        self.customer._eh_compute_risk_scores()
+        before = self.customer.eh_risk_score
+        self.case._log_action([{"action_type": "dispute", "note": "Wrong quantity"}])
+        self.case._log_action([{"action_type": "escalation", "note": "Promise broken"}])
+        self.customer._eh_compute_risk_scores()
+        self.assertEqual(self.customer.eh_risk_score, before + 8)  # 5 per broken promise, 2.5 per dispute
+        self.assertIn("1 broken promises", self.customer.eh_risk_factors)
+
+    def test_collector_cannot_read_the_api_key_but_managers_read_the_audit(self):
+        self.company.sudo().eh_ai_api_key = "sk-collector-must-not-see"
+        with self.assertRaises(AccessError):
+            self.company.with_user(self.collector).read(["eh_ai_api_key"])
+        with self.assertRaises(AccessError):
+            self.env["eh.ai.call"].with_user(self.collector).search([])
+        manager = self.collector.copy({"login": "collections_manager_ai"})
+        manager.group_ids = [(4, self.env.ref("eh_collections_case.group_collections_manager").id)]
+        self.assertIsInstance(self.env["eh.ai.call"].with_user(manager).search_count([]), int)
