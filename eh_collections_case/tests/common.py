@@ -65,6 +65,14 @@ class CollectionsCommon(AccountTestInvoicingCommon):
         )
 
     @classmethod
+    def overdue_case(cls, amount, days_overdue):
+        """The customer's open case after one posted invoice and a refresh."""
+        cls.post_invoice(amount, days_overdue)
+        Case = cls.env["eh.collections.case"]
+        Case._refresh_from_ledger(cls.company)
+        return Case.search([("partner_id", "=", cls.customer.id), ("state", "=", "open")])
+
+    @classmethod
     def pay(cls, invoice, amount, days_ago=1):
         return cls._register_payment(invoice, amount=amount, payment_date=TODAY - timedelta(days=days_ago))
 

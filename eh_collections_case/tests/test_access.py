@@ -13,9 +13,7 @@ class TestAccessMatrix(CollectionsCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.post_invoice(900, 50)
-        cls.env["eh.collections.case"]._refresh_from_ledger(cls.company)
-        cls.case = cls.env["eh.collections.case"].search([("partner_id", "=", cls.customer.id)])
+        cls.case = cls.overdue_case(900, 50)
         cls.manager = new_test_user(
             cls.env,
             login="morgan",

@@ -17,9 +17,7 @@ class TestActionLog(CollectionsCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.post_invoice(1200, 40)
-        cls.env["eh.collections.case"]._refresh_from_ledger(cls.company)
-        cls.case = cls.env["eh.collections.case"].search([("partner_id", "=", cls.customer.id)])
+        cls.case = cls.overdue_case(1200, 40)
 
     def log(self, user=None, **values):
         wizard = Form(

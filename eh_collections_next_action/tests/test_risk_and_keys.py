@@ -12,9 +12,7 @@ class TestRiskAndKeys(CollectionsCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.post_invoice(1000, 50)
-        cls.env["eh.collections.case"]._refresh_from_ledger(cls.company)
-        cls.case = cls.env["eh.collections.case"].search([("partner_id", "=", cls.customer.id)])
+        cls.case = cls.overdue_case(1000, 50)
 
     def test_disputes_and_escalations_raise_the_risk_score(self):
         self.customer._eh_compute_risk_scores()
