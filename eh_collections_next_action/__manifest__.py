@@ -6,6 +6,10 @@
     "author": "EH Collections",
     "license": "LGPL-3",
     "depends": ["eh_collections_case", "eh_account_ai_agent"],
-    "data": ["security/ir.model.access.csv"],
+    "data": [
+        "security/ir.model.access.csv",
+        "data/ir_cron.xml",
+        "views/collections_case_views.xml",
+    ],
     "auto_install": True,
 }

@@ -1,1 +1,1 @@
-from . import res_partner
+from . import collections_case, res_partner

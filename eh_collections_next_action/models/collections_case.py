@@ -1,0 +1,325 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.tools import SQL, format_amount
+
+from odoo.addons.eh_account_ai_agent.tools import (
+    PROMPT_VERSION,
+    CaseSnapshot,
+    deterministic_suggest,
+    guardrail_violation,
+)
+
+ACTIONS = [
+    ("monitor", "Monitor"),
+    ("escalate_broken_promise", "Escalate broken promise"),
+    ("write_off_review", "Write-off review"),
+    ("refer_to_collections_agency", "Refer to agency"),
+    ("send_demand_letter", "Send demand letter"),
+    ("phone_call", "Phone call"),
+    ("send_first_contact_email", "First contact email"),
+    ("manual_review", "Manual review"),
+]
+PRIORITIES = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
+# Logged actions that reach out to the customer: they count as contacts for the ladder.
+CONTACT_TYPES = ("email", "sms", "letter", "call", "meeting", "follow_up")
+SNAPSHOT_DEPENDS = (
+    "state",
+    "days_overdue_max",
+    "total_overdue_amount",
+    "contact_count",
+    "promise_date",
+    "promise_kept",
+    "disputed",
+    "action_ids",
+    "partner_id.eh_risk_score",
+    "company_id",
+)
+
+
+class CollectionsCase(models.Model):
+    _inherit = "eh.collections.case"
+
+    eh_ai_suggested_action = fields.Selection(
+        ACTIONS,
+        string="Suggested action",
+        compute="_compute_eh_ai_suggestion",
+        search="_search_eh_ai_suggested_action",
+    )
+    eh_ai_suggested_priority = fields.Selection(
+        PRIORITIES, string="Suggested priority", compute="_compute_eh_ai_suggestion"
+    )
+    eh_ai_suggestion_rationale = fields.Text(string="Why", compute="_compute_eh_ai_suggestion")
+    eh_ai_suggestion_source = fields.Selection(
+        [("deterministic", "Rules"), ("llm", "AI-enriched")],
+        string="Source",
+        compute="_compute_eh_ai_suggestion",
+    )
+    # A stored copy of the suggested action, kept in step by the refresh and by every
+    # logged action, so the kanban and list can group by it.
+    eh_ai_action_group = fields.Selection(ACTIONS, string="Next action", readonly=True, index=True)
+
+    # -- snapshot -------------------------------------------------------------
+
+    def _eh_ai_snapshots(self):
+        """Snapshots of all these cases at once: one grouped query over the history."""
+        today = fields.Date.context_today(self)
+        stats = {}
+        if self.ids:
+            history = (
+                self.env["eh.collections.action"]
+                .sudo()
+                ._read_group(
+                    [("case_id", "in", self.ids), ("state", "=", "done")],
+                    ["case_id", "action_type"],
+                    ["__count", "date:max"],
+                )
+            )
+            for case, action_type, count, last in history:
+                stats.setdefault(case.id, {})[action_type] = (count, last)
+        snapshots = {}
+        for case in self:
+            by_type = stats.get(case.id, {})
+            contacts = [by_type[t] for t in CONTACT_TYPES if t in by_type]
+            last_contact = max((last for _count, last in contacts), default=None)
+            last_any = max(by_type.items(), key=lambda item: item[1][1], default=None)
+            letter = by_type.get("letter")
+            partner = case.partner_id
+            snapshots[case.id] = CaseSnapshot(
+                days_overdue=max(case.days_overdue_max, 0),
+                total_overdue=case.total_overdue_amount,
+                currency=case.currency_id.name or "",
+                contact_count=sum(count for count, _last in contacts),
+                days_since_last_contact=_days(today, last_contact),
+                active_promise=case.has_active_promise,
+                broken_promise=case.broken_promise,
+                promise_days_left=(case.promise_date - today).days if case.has_active_promise else None,
+                demand_letter_sent=bool(letter),
+                days_since_demand_letter=_days(today, letter[1]) if letter else None,
+                open_dispute=case.disputed,
+                risk_score=partner.eh_risk_score if partner.eh_risk_updated_at else None,
+                last_action_type=last_any[0] if last_any else None,
+                days_since_last_action=_days(today, last_any[1][1]) if last_any else None,
+            )
+        return snapshots
+
+    # -- live suggestion ------------------------------------------------------
+
+    @api.depends(*SNAPSHOT_DEPENDS)
+    @api.depends_context("tz")
+    def _compute_eh_ai_suggestion(self):
+        """The ladder's answer, or a cached AI answer for the very same case state.
+        Never calls the network: a read must not wait on a provider."""
+        cases = self.filtered("id")
+        snapshots = cases._eh_ai_snapshots()
+        cached = {}
+        for company in cases.company_id:
+            if company.sudo().eh_ai_provider == "none":
+                continue
+            digests = [snapshots[c.id].digest() for c in cases if c.company_id == company]
+            cached[company.id] = self.env["eh.ai.suggestion.cache"]._lookup(company, digests, PROMPT_VERSION)
+        for case in self:
+            snapshot = snapshots.get(case.id)
+            if snapshot is None:
+                case.update(
+                    dict.fromkeys(
+                        (
+                            "eh_ai_suggested_action",
+                            "eh_ai_suggested_priority",
+                            "eh_ai_suggestion_rationale",
+                            "eh_ai_suggestion_source",
+                        ),
+                        False,
+                    )
+                )
+                continue
+            thresholds = case.company_id._eh_ai_thresholds()
+            suggestion = deterministic_suggest(snapshot, thresholds)
+            entry = cached.get(case.company_id.id, {}).get(snapshot.digest())
+            if entry and not guardrail_violation(entry.action, snapshot, thresholds):
+                case.eh_ai_suggested_action = entry.action
+                case.eh_ai_suggested_priority = entry.priority
+                case.eh_ai_suggestion_rationale = entry.rationale
+                case.eh_ai_suggestion_source = "llm"
+            else:
+                case.eh_ai_suggested_action = suggestion.action.value
+                case.eh_ai_suggested_priority = suggestion.priority.value
+                case.eh_ai_suggestion_rationale = suggestion.rationale
+                case.eh_ai_suggestion_source = "deterministic"
+
+    def _search_eh_ai_suggested_action(self, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        cases = self.search([("state", "=", "open")])
+        matching = cases.filtered(lambda c: c.eh_ai_suggested_action in value)
+        return [("id", operator, matching.ids)]
+
+    def _eh_ai_sync_action_group(self):
+        """Bring the stored copy of the suggested action in step, one UPDATE per value."""
+        cases = self.filtered(lambda c: c.state == "open")
+        if not cases:
+            return
+        cases.invalidate_recordset(["eh_ai_suggested_action"])
+        by_action = {}
+        for case in cases:
+            if case.eh_ai_action_group != case.eh_ai_suggested_action:
+                by_action.setdefault(case.eh_ai_suggested_action, []).append(case.id)
+        for action, ids in by_action.items():
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE eh_collections_case SET eh_ai_action_group = %s WHERE id IN %s",
+                    action,
+                    tuple(ids),
+                )
+            )
+        self.invalidate_recordset(["eh_ai_action_group"], flush=False)
+
+    # -- hooks: keep the stored copy in step ------------------------------------
+
+    def _refresh_from_ledger(self, companies, partners=None):
+        stats = super()._refresh_from_ledger(companies, partners=partners)
+        domain = [("state", "=", "open"), ("company_id", "in", companies.ids)]
+        if partners:
+            domain.append(("partner_id", "in", partners.ids))
+        self.search(domain)._eh_ai_sync_action_group()
+        return stats
+
+    def _log_action(self, vals_list):
+        actions = super()._log_action(vals_list)
+        self._eh_ai_sync_action_group()
+        return actions
+
+    def _set_hold(self, **values):
+        super()._set_hold(**values)
+        self._eh_ai_sync_action_group()
+
+    # -- buttons ----------------------------------------------------------------
+
+    def action_eh_ai_refresh_suggestion(self):
+        """Ask the company's AI provider about this case now (with its timeout); the
+        answer is audited and cached, and the form reloads to show it."""
+        self.ensure_one()
+        if self.company_id.sudo().eh_ai_provider == "none":
+            return _notify(self.env._("No AI provider is set: the suggestion comes from the rules."), "info")
+        snapshot = self._eh_ai_snapshots()[self.id]
+        suggestion = self.env["eh.ai.agent"]._suggest(self.company_id, snapshot, self)
+        if suggestion.fallback_reason:
+            return _notify(
+                self.env._(
+                    "The AI provider's answer was not used (%(reason)s); the rules' suggestion stands.",
+                    reason=suggestion.fallback_reason,
+                ),
+                "warning",
+            )
+        self.invalidate_recordset(["eh_ai_suggested_action"])
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
+
+    @api.model
+    def _cron_eh_ai_prewarm(self, limit=50):
+        """Ask the provider ahead of time for the most urgent cases of companies
+        that have one, so collectors open them with the AI narrative ready."""
+        Cache = self.env["eh.ai.suggestion.cache"]
+        companies = self.env["res.company"].sudo().search([("eh_ai_provider", "!=", "none")])
+        for company in companies:
+            cases = self.search(
+                [("company_id", "=", company.id), ("state", "=", "open")],
+                order="priority desc, days_overdue_max desc",
+                limit=limit,
+            )
+            snapshots = cases._eh_ai_snapshots()
+            live = Cache._lookup(company, [s.digest() for s in snapshots.values()], PROMPT_VERSION)
+            todo = cases.filtered(lambda c, s=snapshots, lv=live: s[c.id].digest() not in lv)
+            self.env["ir.cron"]._commit_progress(remaining=len(todo))
+            for case in todo:
+                self.env["eh.ai.agent"]._suggest(company, snapshots[case.id], case)
+                if not self.env["ir.cron"]._commit_progress(1):
+                    return
+
+    def action_eh_ai_prepare_step(self):
+        """Set up the suggested step for a person to carry out; never carries it out."""
+        self.ensure_one()
+        action = self.eh_ai_suggested_action
+        note = Markup("<p>%s</p>") % (self.eh_ai_suggestion_rationale or "")
+        if action in ("send_demand_letter", "send_first_contact_email"):
+            return self._eh_ai_open_composer(action)
+        if action == "phone_call":
+            self.activity_schedule(
+                "mail.mail_activity_data_call",
+                summary=self.env._(
+                    "Call %(customer)s about the overdue invoices", customer=self.partner_id.name
+                ),
+                note=note,
+                user_id=self.user_id.id or self.env.uid,
+            )
+        elif action in ("escalate_broken_promise", "refer_to_collections_agency", "write_off_review"):
+            summaries = {
+                "escalate_broken_promise": self.env._("Review the broken promise"),
+                "refer_to_collections_agency": self.env._("Decide on a collections agency referral"),
+                "write_off_review": self.env._("Review for write-off"),
+            }
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=summaries[action],
+                note=note,
+                user_id=self._eh_ai_manager().id,
+            )
+        elif action == "manual_review":
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Review the case"),
+                note=note,
+                user_id=self.user_id.id or self.env.uid,
+            )
+        else:
+            return _notify(self.env._("Nothing to prepare: keep monitoring the promise."), "info")
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
+
+    def _eh_ai_manager(self):
+        """Who reviews escalations: a Collections Manager of the case's company."""
+        group = self.env.ref("eh_collections_case.group_collections_manager")
+        managers = group.sudo().all_user_ids.filtered(
+            lambda u: not u.share and u.active and self.company_id in u.company_ids and u.id != 1
+        )
+        return managers.sorted("id")[:1] or self.env.user
+
+    def _eh_ai_open_composer(self, action):
+        """The email composer on the case, filled in and waiting for the collector."""
+        subject = {
+            "send_demand_letter": self.env._("Formal demand for payment: %(customer)s"),
+            "send_first_contact_email": self.env._("Overdue invoices: %(customer)s"),
+        }[action] % {"customer": self.partner_id.name}
+        body = Markup("<p>%s</p><p>%s</p>") % (
+            self.env._("Dear customer,"),
+            self.env._(
+                "Our records show %(amount)s overdue for up to %(days)s days. Please settle it or tell us "
+                "when payment will be made.",
+                amount=format_amount(self.env, self.total_overdue_amount, self.currency_id),
+                days=self.days_overdue_max,
+            ),
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_subject": subject,
+                "default_body": body,
+                "default_partner_ids": self.partner_id.ids,
+                "default_composition_mode": "comment",
+            },
+        }
+
+
+def _days(today, moment):
+    return (today - moment.date()).days if moment else None
+
+
+def _notify(message, kind):
+    return {
+        "type": "ir.actions.client",
+        "tag": "display_notification",
+        "params": {"type": kind, "message": message, "sticky": False},
+    }

@@ -1,0 +1,193 @@
+import json
+from datetime import datetime, time, timedelta
+
+from odoo.tests import freeze_time, tagged
+
+from odoo.addons.eh_account_ai_agent.tests.llm_server import Reply, ScriptedLLM, openai_body
+from odoo.addons.eh_account_ai_agent.tools import ACTION_CODES
+from odoo.addons.eh_collections_case.tests.common import TODAY, CollectionsCommon
+
+
+def days_ago(days):
+    return datetime.combine(TODAY - timedelta(days=days), time(10, 0))
+
+
+@freeze_time(TODAY)
+@tagged("post_install", "-at_install")
+class TestNextAction(CollectionsCommon):
+    """The live suggestion on real cases, moved by what collectors log."""
+
+    def case(self, days, partner=None):
+        self.post_invoice(1000, days, partner=partner)
+        self.refresh(partners=(partner or self.customer))
+        return self.open_case(partner)
+
+    def suggested(self, case):
+        case.invalidate_recordset()
+        return case.eh_ai_suggested_action
+
+    def test_selection_matches_the_tools_vocabulary(self):
+        codes = {code for code, _label in self.Case._fields["eh_ai_suggested_action"].selection}
+        self.assertEqual(codes, ACTION_CODES)
+
+    def test_first_contact_email_at_30_days_without_contact(self):
+        case = self.case(31)
+        self.assertEqual(self.suggested(case), "send_first_contact_email")
+        self.assertEqual(case.eh_ai_suggested_priority, "medium")
+        self.assertEqual(case.eh_ai_suggestion_source, "deterministic")
+        self.assertIn("31 days overdue", case.eh_ai_suggestion_rationale)
+
+    def test_logging_a_contact_changes_the_next_read(self):
+        case = self.case(50)
+        self.assertEqual(self.suggested(case), "send_first_contact_email")
+        case._log_action([{"action_type": "call", "contact_made": True}])
+        self.assertEqual(case.eh_ai_suggested_action, "phone_call")  # no manual invalidation needed
+
+    def test_demand_letter_at_90_days(self):
+        case = self.case(95)
+        case._log_action([{"action_type": "call", "contact_made": True, "date": days_ago(30)}])
+        self.assertEqual(self.suggested(case), "send_demand_letter")
+        self.assertEqual(case.eh_ai_suggested_priority, "high")
+
+    def test_letter_is_read_from_the_log_then_agency(self):
+        case = self.case(130)
+        case._log_action([{"action_type": "letter", "date": days_ago(10)}])
+        self.assertEqual(self.suggested(case), "manual_review")  # letter 10 days ago: wait
+        case._log_action([{"action_type": "letter", "date": days_ago(20)}])
+        self.assertEqual(self.suggested(case), "manual_review")  # the latest letter counts
+        other = self.case(130, partner=self.other_customer)
+        other._log_action([{"action_type": "letter", "date": days_ago(20)}])
+        self.assertEqual(self.suggested(other), "refer_to_collections_agency")
+
+    def test_write_off_review_at_200_days(self):
+        self.assertEqual(self.suggested(self.case(205)), "write_off_review")
+
+    def test_active_promise_suppresses_escalation_then_broken_promise_escalates(self):
+        case = self.case(250)
+        promise_date = TODAY + timedelta(days=5)
+        case.write({"promise_amount": 500, "promise_date": promise_date, "promise_kept": False})
+        case._log_action([{"action_type": "promise", "promise_amount": 500, "promise_date": promise_date}])
+        self.assertEqual(self.suggested(case), "monitor")
+        with freeze_time(promise_date + timedelta(days=1)):
+            self.assertEqual(self.suggested(case), "escalate_broken_promise")
+
+    def test_dispute_routes_to_manual_review(self):
+        case = self.case(150)
+        case._set_hold(disputed=True, dispute_reason="Wrong goods")
+        self.assertEqual(self.suggested(case), "manual_review")
+        self.assertIn("dispute", case.eh_ai_suggestion_rationale.lower())
+
+    def test_filter_and_group_by_follow_the_live_suggestion(self):
+        case = self.case(50)
+        self.assertIn(case, self.Case.search([("eh_ai_suggested_action", "=", "send_first_contact_email")]))
+        self.assertEqual(case.eh_ai_action_group, "send_first_contact_email")
+        case._log_action([{"action_type": "call", "contact_made": True}])
+        self.assertEqual(case.eh_ai_action_group, "phone_call")
+        groups = self.Case._read_group([("id", "=", case.id)], ["eh_ai_action_group"], ["__count"])
+        self.assertEqual(groups, [("phone_call", 1)])
+
+    def test_reading_1_or_50_cases_costs_the_same_queries(self):
+        partners = self.env["res.partner"].create(
+            [{"name": f"Customer {n}", "is_company": True} for n in range(50)]
+        )
+        for partner in partners:
+            self.post_invoice(100, 60, partner=partner)
+        self.refresh()
+        cases = self.Case.search([("partner_id", "in", partners.ids)])
+        for case in cases[:25]:
+            case._log_action([{"action_type": "call", "contact_made": True}, {"action_type": "letter"}])
+        fields_read = ["eh_ai_suggested_action", "eh_ai_suggested_priority", "eh_ai_suggestion_rationale"]
+
+        def queries_for(records):
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            records.read(fields_read)
+            return self.env.cr.sql_log_count - before
+
+        self.assertEqual(len(cases), 50)
+        queries_for(cases)  # warm the registry's caches (access rules, ...) once
+        one, fifty = queries_for(cases[:1]), queries_for(cases)
+        self.assertEqual(one, fifty)
+        self.assertLessEqual(fifty, 10)
+
+
+@freeze_time(TODAY)
+@tagged("post_install", "-at_install")
+class TestNextActionWithProvider(CollectionsCommon):
+    """With a provider: reads use the cache only; the button asks; failures change nothing on screen."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.llm = ScriptedLLM().start()
+        cls.addClassCleanup(cls.llm.stop)
+        cls.company.sudo().write(
+            {
+                "eh_ai_provider": "openai_compatible",
+                "eh_ai_model": "gpt-test",
+                "eh_ai_base_url": f"{cls.llm.url}/v1",
+                "eh_ai_api_key": "sk-test-0000000000",
+            }
+        )
+        cls.case = cls.overdue_case(1000, 95)
+
+    def setUp(self):
+        super().setUp()
+        self.llm.replies, self.llm.requests = [], []
+
+    def test_read_never_calls_refresh_button_caches_and_audits(self):
+        self.assertEqual(self.case.eh_ai_suggestion_source, "deterministic")
+        self.assertFalse(self.llm.requests, "a read must not call the provider")
+        rationale = "Ninety-five days without a letter: send the formal demand now."
+        self.llm.replies = [
+            Reply(
+                200,
+                openai_body(
+                    json.dumps({"action": "send_demand_letter", "priority": "high", "rationale": rationale})
+                ),
+            )
+        ]
+        self.case.with_user(self.collector).action_eh_ai_refresh_suggestion()
+        self.assertEqual(len(self.llm.requests), 1)
+        self.case.invalidate_recordset()
+        self.assertEqual(self.case.eh_ai_suggestion_source, "llm")
+        self.assertEqual(self.case.eh_ai_suggestion_rationale, rationale)
+        self.assertEqual(len(self.llm.requests), 1)
+        audit = self.env["eh.ai.call"].search(
+            [("res_model", "=", "eh.collections.case"), ("res_id", "=", self.case.id)]
+        )
+        self.assertEqual(audit.outcome, "ok")
+        # A new fact changes the snapshot: the cached narrative no longer applies.
+        self.case._log_action([{"action_type": "letter"}])
+        self.assertEqual(self.case.eh_ai_suggestion_source, "deterministic")
+
+    def test_failing_provider_keeps_the_rules_and_the_form_working(self):
+        self.company.sudo().eh_ai_base_url = "http://127.0.0.1:9/v1"
+        result = self.case.with_user(self.collector).action_eh_ai_refresh_suggestion()
+        self.assertEqual(result["params"]["type"], "warning")
+        self.assertIn("provider: connection", result["params"]["message"])
+        self.assertEqual(self.case.eh_ai_suggested_action, "send_demand_letter")
+        self.assertEqual(self.case.eh_ai_suggestion_source, "deterministic")
+        Case = self.Case.with_user(self.collector)
+        views = Case.get_views([(False, "form")])
+        names = [n for n in views["models"]["eh.collections.case"]["fields"] if n in Case._fields]
+        record = self.case.with_user(self.collector).read(names)[0]
+        self.assertEqual(record["eh_ai_suggested_action"], "send_demand_letter")
+
+    def test_prepare_step_never_sends(self):
+        self.case._log_action([{"action_type": "letter"}])
+        self.case.with_user(self.collector)._log_action([{"action_type": "call", "contact_made": True}])
+        mails_before = self.env["mail.mail"].search_count([])
+        self.case.with_user(
+            self.collector
+        ).action_eh_ai_prepare_step()  # manual review: waiting after the letter
+        activity = self.case.activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.summary, "Review the case")
+        self.assertEqual(self.env["mail.mail"].search_count([]), mails_before)
+
+    def test_prepare_demand_letter_opens_a_composer(self):
+        action = self.case.with_user(self.collector).action_eh_ai_prepare_step()
+        self.assertEqual(action["res_model"], "mail.compose.message")
+        self.assertIn("Formal demand", action["context"]["default_subject"])
+        self.assertFalse(self.case.message_ids.filtered(lambda m: m.message_type == "comment"))
