@@ -306,7 +306,7 @@ class CollectionsCase(models.Model):
 
     def _set_hold(self, **values):
         """Write pause or dispute fields (readonly in the form, moved by wizards only)."""
-        self.write(values)
+        return self.write(values)
 
     def _log_action(self, vals_list):
         """Append rows to the case history; the one way anything gets logged.

@@ -190,8 +190,9 @@ class CollectionsCase(models.Model):
         return actions
 
     def _set_hold(self, **values):
-        super()._set_hold(**values)
+        result = super()._set_hold(**values)
         self._eh_ai_sync_action_group()
+        return result
 
     # -- buttons ----------------------------------------------------------------
 
