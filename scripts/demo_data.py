@@ -350,13 +350,7 @@ class DemoLoader:
                     [{"action_type": "call", "contact_made": True, "note": "Spoke to accounts payable."}]
                 )
             if position % 9 == 2:
-                case.write(
-                    {
-                        "promise_amount": round(case.total_overdue_amount / 2, 2),
-                        "promise_date": self.today + timedelta(days=7),
-                        "promise_kept": False,
-                    }
-                )
+                case._record_promise(round(case.total_overdue_amount / 2, 2), self.today + timedelta(days=7))
                 case._log_action(
                     [
                         {

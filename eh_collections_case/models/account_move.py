@@ -4,6 +4,50 @@ from odoo import fields, models
 class AccountMove(models.Model):
     _inherit = "account.move"
 
+    eh_disputed = fields.Boolean(
+        string="Disputed",
+        copy=False,
+        tracking=True,
+        help="Excluded from the amounts chased and from reminders while disputed.",
+    )
+    eh_dispute_reason = fields.Char(string="Dispute reason", copy=False)
+    eh_days_overdue = fields.Integer(string="Days overdue", compute="_compute_eh_days_overdue")
+    eh_pay_url = fields.Char(string="Payment link", compute="_compute_eh_pay_url")
+
+    def _compute_eh_days_overdue(self):
+        today = fields.Date.context_today(self)
+        for move in self:
+            due = move.invoice_date_due
+            move.eh_days_overdue = max(0, (today - due).days) if due else 0
+
+    def _compute_eh_pay_url(self):
+        for move in self:
+            move.eh_pay_url = (
+                move.get_base_url() + move._get_share_url(redirect=False)
+                if move.is_sale_document()
+                else False
+            )
+
+    def write(self, vals):
+        """Log disputing and resolving an invoice on its customer's open case."""
+        if "eh_disputed" not in vals:
+            return super().write(vals)
+        changed = self.filtered(lambda m: m.eh_disputed != bool(vals["eh_disputed"]))
+        result = super().write(vals)
+        for move in changed:
+            case = move.sudo().eh_collections_case_id
+            if case and case.state == "open":
+                note = (move.eh_dispute_reason or "") if move.eh_disputed else ""
+                case._log_action(
+                    [
+                        {
+                            "action_type": "dispute" if move.eh_disputed else "dispute_resolved",
+                            "note": f"{move.name}: {note}".rstrip(": "),
+                        }
+                    ]
+                )
+        return result
+
     eh_collections_case_id = fields.Many2one(
         "eh.collections.case",
         string="Collections case",

@@ -41,6 +41,10 @@ class CollectionsAction(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     action_type = fields.Selection(ACTION_TYPES, string="Type", required=True)
+    level_id = fields.Many2one("eh.collections.level", index=True)
+    channel = fields.Selection(
+        [("email", "Email"), ("letter", "Letter"), ("call", "Call"), ("sms", "SMS"), ("manual", "Manual")]
+    )
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
     user_id = fields.Many2one("res.users", string="By", default=lambda self: self.env.user)
     contact_made = fields.Boolean(help="The customer was reached (answered, replied, met).")

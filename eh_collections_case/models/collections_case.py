@@ -1,8 +1,9 @@
 import logging
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_amount, format_date
 
 from .collections_action import FOLLOWUP_TYPES
 
@@ -122,6 +123,28 @@ class CollectionsCase(models.Model):
     disputed = fields.Boolean(readonly=True, tracking=True, index=True)
     dispute_reason = fields.Char(readonly=True)
 
+    # The dunning ladder.
+    level_id = fields.Many2one(
+        "eh.collections.level", tracking=True, index=True, readonly=True, check_company=True
+    )
+    strategy_id = fields.Many2one(
+        "eh.collections.strategy", compute="_compute_ladder", help="The customer's, else the company default."
+    )
+    next_level_id = fields.Many2one("eh.collections.level", compute="_compute_ladder", string="Next level")
+    next_followup_date = fields.Date(compute="_compute_ladder", string="Next follow-up")
+    followup_asap = fields.Boolean(
+        readonly=True, help="Send the next level without waiting (broken promise)."
+    )
+    promise_base_amount = fields.Monetary(readonly=True, help="To collect when the promise was made.")
+    promise_escalated = fields.Boolean(readonly=True, help="The lapse of the current promise was escalated.")
+    eh_reminder_partner_id = fields.Many2one(
+        "res.partner", compute="_compute_eh_reminder_partner_id", string="Reminders to"
+    )
+    overdue_move_ids = fields.Many2many(
+        "account.move", compute="_compute_invoice_ids", string="Overdue invoices chased"
+    )
+    credit_move_ids = fields.Many2many("account.move", compute="_compute_invoice_ids", string="Open credits")
+
     invoice_ids = fields.Many2many(
         "account.move",
         compute="_compute_invoice_ids",
@@ -194,9 +217,45 @@ class CollectionsCase(models.Model):
             order="invoice_date_due, id",
         )
         for case in self:
-            case.invoice_ids = moves.filtered(
+            today = case._today()
+            mine = moves.filtered(
                 lambda m, c=case: m.commercial_partner_id == c.partner_id and m.company_id == c.company_id
             )
+            case.invoice_ids = mine
+            case.overdue_move_ids = mine.filtered(
+                lambda m, t=today: m.move_type == "out_invoice"
+                and not m.eh_disputed
+                and m.invoice_date_due
+                and m.invoice_date_due < t
+            )
+            case.credit_move_ids = mine.filtered(lambda m: m.move_type == "out_refund")
+
+    def _compute_eh_reminder_partner_id(self):
+        for case in self:
+            invoicing = case.partner_id.child_ids.filtered(lambda c: c.type == "invoice" and c.email)
+            case.eh_reminder_partner_id = invoicing[:1] or case.partner_id
+
+    @api.depends(
+        "partner_id", "company_id", "level_id", "days_overdue_max", "last_followup_date", "oldest_due_date"
+    )
+    def _compute_ladder(self):
+        for case in self:
+            strategy = self.env["eh.collections.strategy"]._for_partner(case.partner_id, case.company_id)
+            case.strategy_id = strategy
+            following = strategy.level_ids.sorted("sequence")
+            if case.level_id in following:
+                following = following.filtered(lambda lv, cur=case.level_id: lv.sequence > cur.sequence)
+            level = following[:1]
+            case.next_level_id = level
+            if not level or not case.oldest_due_date:
+                case.next_followup_date = False
+                continue
+            when = case.oldest_due_date + timedelta(days=level.days_overdue)
+            if case.last_followup_date:
+                when = max(
+                    when, case.last_followup_date.date() + timedelta(days=level.min_days_since_previous)
+                )
+            case.next_followup_date = when
 
     # -- CRUD -----------------------------------------------------------------
 
@@ -366,6 +425,247 @@ class CollectionsCase(models.Model):
         )
         self.invalidate_recordset(list(COUNTER_FIELDS), flush=False)
 
+    # -- follow-up engine -------------------------------------------------------
+
+    def _due_level(self):
+        """The level to send now, or an empty recordset.
+
+        The highest level reached above the current one, for an open case with
+        something to collect that is not paused, disputed or under an active
+        promise, once the level's wait since the last follow-up is over."""
+        self.ensure_one()
+        Level = self.env["eh.collections.level"]
+        if (
+            self.state != "open"
+            or self.paused
+            or self.disputed
+            or self.has_active_promise
+            or self.total_overdue_amount <= 0
+        ):
+            return Level
+        levels = self.strategy_id.level_ids.sorted("sequence")
+        if self.level_id in levels:
+            levels = levels.filtered(lambda lv: lv.sequence > self.level_id.sequence)
+        reached = levels.filtered(lambda lv: self.days_overdue_max >= lv.days_overdue)
+        if not reached:
+            return Level
+        level = reached[-1]
+        if self.last_followup_date and not self.followup_asap:
+            waited = (self._today() - self.last_followup_date.date()).days
+            if waited < level.min_days_since_previous:
+                return Level
+        return level
+
+    @api.model
+    def _cron_send_followups(self):
+        """Daily: send the due level of every due case, one savepoint per case and a
+        commit per case, so a crash or a re-run never sends anything twice."""
+        cases = self.search(
+            [
+                ("state", "=", "open"),
+                ("paused", "=", False),
+                ("disputed", "=", False),
+                ("total_overdue_amount", ">", 0),
+            ],
+            order="days_overdue_max desc, id",
+        )
+        due = [(case, level) for case in cases for level in [case._due_level()] if level]
+        cron = self.env["ir.cron"]
+        cron._commit_progress(remaining=len(due))
+        for case, level in due:
+            if case.try_lock_for_update():  # a collector is sending it by hand right now: next run
+                case._send_level(level)
+            if not cron._commit_progress(1):
+                break
+
+    def _send_level(self, level):
+        """Run a level's channels on this case. The log rows and the queued mails are
+        written together; a failure rolls back this case only and is logged as failed."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                return self._run_level_channels(level)
+        except Exception as error:  # a broken template, a bad address: the queue goes on
+            self.env.invalidate_all(flush=False)
+            _logger.warning("Collections: level %s failed on case %s: %s", level.name, self.id, error)
+            return self._log_action(
+                [
+                    {
+                        "action_type": "follow_up",
+                        "level_id": level.id,
+                        "state": "failed",
+                        "note": self.env._(
+                            "%(level)s could not be sent: %(error)s", level=level.name, error=error
+                        ),
+                    }
+                ]
+            )
+
+    def _run_level_channels(self, level):
+        recipient = self.eh_reminder_partner_id
+        base = {"level_id": level.id}
+        rows = []
+        if level.channel_email and not recipient.email:
+            self.activity_schedule(
+                "mail.mail_activity_data_call",
+                summary=self.env._("Call %(customer)s: no email address", customer=self.partner_id.name),
+                user_id=self._collector_user().id,
+            )
+            rows.append(
+                dict(
+                    base,
+                    action_type="email",
+                    channel="email",
+                    state="skipped",
+                    note=self.env._(
+                        "No email address for %(recipient)s: a call activity was scheduled instead.",
+                        recipient=recipient.display_name,
+                    ),
+                )
+            )
+        elif level.channel_email:
+            attachments = self._invoice_attachments() if level.attach_invoices else []
+            mail_id = level.mail_template_id.send_mail(
+                self.id,
+                email_values={"attachment_ids": [(4, a.id) for a in attachments]} if attachments else None,
+            )
+            subject = self.env["mail.mail"].browse(mail_id).subject
+            rows.append(dict(base, action_type="email", channel="email", note=subject))
+        if level.channel_letter:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Print and post: %(level)s", level=level.name),
+                user_id=self._collector_user().id,
+            )
+            rows.append(dict(base, action_type="letter", channel="letter", note=level.name))
+        if level.channel_call:
+            self.activity_schedule(
+                "mail.mail_activity_data_call",
+                summary=self.env._(
+                    "Call %(customer)s: %(level)s", customer=self.partner_id.name, level=level.name
+                ),
+                user_id=self._collector_user().id,
+            )
+            rows.append(
+                dict(base, action_type="follow_up", channel="call", note=self.env._("Call scheduled"))
+            )
+        actions = self._log_action(rows)
+        self.write({"level_id": level.id, "followup_asap": False})
+        return actions
+
+    def _invoice_attachments(self):
+        Report = self.env["ir.actions.report"].sudo()
+        attachments = self.env["ir.attachment"]
+        for move in self.overdue_move_ids:
+            content, kind = Report._render_qweb_pdf("account.account_invoices", res_ids=move.ids)
+            attachments |= attachments.create(
+                {
+                    "name": f"{move._get_report_base_filename()}.{kind}",
+                    "raw": content,
+                    "res_model": self._name,
+                    "res_id": self.id,
+                }
+            )
+        return attachments
+
+    def _collector_user(self):
+        """Who gets the case's tasks: its collector, else a Collections Manager."""
+        return self.user_id or self._collections_manager()
+
+    def _collections_manager(self):
+        """Who reviews escalations: a Collections Manager of the case's company,
+        else the current user."""
+        group = self.env.ref("eh_collections_case.group_collections_manager")
+        managers = group.sudo().all_user_ids.filtered(
+            lambda u: not u.share and u.active and self.company_id in u.company_ids and not u._is_superuser()
+        )
+        return managers.sorted("id")[:1] or self.env.user
+
+    # -- promises and pauses ------------------------------------------------------
+
+    def _record_promise(self, amount, date):
+        """A new promise replaces the previous one, kept or broken."""
+        self.write(
+            {
+                "promise_amount": amount,
+                "promise_date": date,
+                "promise_base_amount": self.total_overdue_amount,
+                "promise_kept": False,
+                "promise_escalated": False,
+            }
+        )
+
+    def _check_promises_kept(self):
+        """A promise is kept once what is left to collect fell by the promised amount."""
+        for case in self.filtered(lambda c: c.promise_date and not c.promise_kept):
+            paid = case.promise_base_amount - case.total_overdue_amount
+            if case.state == "resolved" or case.currency_id.compare_amounts(paid, case.promise_amount) >= 0:
+                case.promise_kept = True
+
+    @api.model
+    def _cron_escalate_broken_promises(self):
+        """Daily: escalate each lapsed, unkept promise once, a full day after its date."""
+        candidates = self.search(
+            [
+                ("state", "=", "open"),
+                ("promise_date", "!=", False),
+                ("promise_kept", "=", False),
+                ("promise_escalated", "=", False),
+            ]
+        )
+        for company in candidates.company_id:
+            mine = candidates.filtered(lambda c, co=company: c.company_id == co)
+            self._refresh_from_ledger(company, partners=mine.partner_id)
+        candidates._check_promises_kept()
+        lapsed = candidates.filtered(
+            lambda c: not c.promise_kept and c.promise_date + timedelta(days=1) < c._today()
+        )
+        cron = self.env["ir.cron"]
+        cron._commit_progress(remaining=len(lapsed))
+        for case in lapsed:
+            case._escalate_broken_promise()
+            if not cron._commit_progress(1):
+                break
+
+    def _escalate_broken_promise(self):
+        self.write(
+            {
+                "promise_escalated": True,
+                "followup_asap": True,
+                "priority": str(min(3, int(self.priority or 0) + 1)),
+            }
+        )
+        self._move_to_stage("escalated")
+        self._log_action(
+            [
+                {
+                    "action_type": "escalation",
+                    "note": self.env._(
+                        "Promise of %(amount)s by %(date)s not kept: escalated, next level queued.",
+                        amount=format_amount(self.env, self.promise_amount, self.currency_id),
+                        date=format_date(self.env, self.promise_date),
+                    ),
+                }
+            ]
+        )
+
+    @api.model
+    def _cron_resume_paused_cases(self):
+        """Daily: resume the cases whose pause ended."""
+        paused = self.search([("paused", "=", True), ("pause_until", "!=", False)])
+        for case in paused.filtered(lambda c: c.pause_until < c._today()):
+            case._set_hold(paused=False, pause_until=False, pause_reason=False)
+            case._log_action(
+                [
+                    {
+                        "action_type": "resume",
+                        "note": self.env._(
+                            "Pause ended on %(date)s.", date=format_date(self.env, case.pause_until)
+                        ),
+                    }
+                ]
+            )
+
     # -- refresh from the ledger ----------------------------------------------
 
     @api.model
@@ -406,8 +706,10 @@ class CollectionsCase(models.Model):
                   JOIN company_today ct ON ct.company_id = aml.company_id
                   JOIN account_account acc ON acc.id = aml.account_id
                   JOIN res_partner p ON p.id = aml.partner_id
+                  JOIN account_move am ON am.id = aml.move_id
                  WHERE acc.account_type = 'asset_receivable'
                    AND aml.parent_state = 'posted'
+                   AND am.eh_disputed IS NOT TRUE
                    AND aml.reconciled IS NOT TRUE
                    AND aml.amount_residual != 0
                    %(partner_filter)s
@@ -445,17 +747,20 @@ class CollectionsCase(models.Model):
             values=values,
             partner_filter=partner_filter,
             to_flush=[
-                aml._fields[name]
-                for name in (
-                    "amount_residual",
-                    "reconciled",
-                    "parent_state",
-                    "date_maturity",
-                    "partner_id",
-                    "company_id",
-                    "account_id",
-                    "move_id",
-                )
+                self.env["account.move"]._fields["eh_disputed"],
+                *(
+                    aml._fields[name]
+                    for name in (
+                        "amount_residual",
+                        "reconciled",
+                        "parent_state",
+                        "date_maturity",
+                        "partner_id",
+                        "company_id",
+                        "account_id",
+                        "move_id",
+                    )
+                ),
             ],
         )
 
@@ -539,6 +844,12 @@ class CollectionsCase(models.Model):
         to_resolve = dropped.filtered(lambda c: c.company_id.eh_collections_resolve_paid_cases)
         to_resolve._resolve(self.env._("Nothing left to collect: paid or credited in full."))
         stats["resolved"] = len(to_resolve)
+        promised = [
+            ("promise_date", "!=", False),
+            ("promise_kept", "=", False),
+            ("company_id", "in", companies.ids),
+        ]
+        self.search(promised)._check_promises_kept()
         return stats
 
     def _resolve(self, reason):

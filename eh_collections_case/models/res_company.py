@@ -1,4 +1,27 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+# The shipped ladders: (name, default, [(level, days, wait, tone, template xmlid, call)]).
+DEFAULT_LADDERS = [
+    (
+        "Standard B2B",
+        True,
+        [
+            ("Courteous reminder", 7, 0, "courteous", "mail_template_reminder_courteous", False),
+            ("Firm reminder", 30, 7, "firm", "mail_template_reminder_firm", False),
+            ("Final notice", 60, 7, "final", "mail_template_reminder_final", True),
+            ("Demand letter", 90, 7, "final", "mail_template_reminder_final", True),
+        ],
+    ),
+    (
+        "VIP soft touch",
+        False,
+        [
+            ("Friendly note", 14, 0, "courteous", "mail_template_reminder_courteous", False),
+            ("Personal follow-up", 45, 14, "courteous", "mail_template_reminder_courteous", True),
+            ("Firm reminder", 75, 14, "firm", "mail_template_reminder_firm", True),
+        ],
+    ),
+]
 
 
 class ResCompany(models.Model):
@@ -10,3 +33,45 @@ class ResCompany(models.Model):
         help="When a refresh finds nothing left to collect from a customer, resolve the case "
         "(with a log row) instead of only zeroing its amounts.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies._eh_collections_ensure_ladders()
+        return companies
+
+    @api.model
+    def _eh_collections_ensure_all_ladders(self):
+        """Every company gets the shipped ladders (on install and on every update)."""
+        self.search([])._eh_collections_ensure_ladders()  # pylint: disable=no-search-all
+
+    def _eh_collections_ensure_ladders(self):
+        """Give each company without a strategy the shipped ladders."""
+        Strategy = self.env["eh.collections.strategy"].sudo()
+        for company in self:
+            if Strategy.with_context(active_test=False).search_count([("company_id", "=", company.id)]):
+                continue
+            for name, is_default, levels in DEFAULT_LADDERS:
+                Strategy.create(
+                    {
+                        "name": name,
+                        "company_id": company.id,
+                        "is_default": is_default,
+                        "level_ids": [
+                            (
+                                0,
+                                0,
+                                {
+                                    "name": level,
+                                    "sequence": position * 10,
+                                    "days_overdue": days,
+                                    "min_days_since_previous": wait,
+                                    "tone": tone,
+                                    "mail_template_id": self.env.ref(f"eh_collections_case.{template}").id,
+                                    "channel_call": call,
+                                },
+                            )
+                            for position, (level, days, wait, tone, template, call) in enumerate(levels, 1)
+                        ],
+                    }
+                )

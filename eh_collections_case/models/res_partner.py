@@ -4,6 +4,12 @@ from odoo import fields, models
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    eh_collections_strategy_id = fields.Many2one(
+        "eh.collections.strategy",
+        string="Collections strategy",
+        company_dependent=True,
+        help="Overrides the company's default dunning ladder for this customer.",
+    )
     eh_collections_case_ids = fields.One2many(
         "eh.collections.case",
         "partner_id",

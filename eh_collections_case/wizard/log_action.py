@@ -55,12 +55,6 @@ class CollectionsLogAction(models.TransientModel):
                     "note": self.note,
                 }
             )
-            case.write(
-                {
-                    "promise_amount": self.promise_amount,
-                    "promise_date": self.promise_date,
-                    "promise_kept": False,
-                }
-            )
+            case._record_promise(self.promise_amount, self.promise_date)
         case._log_action(rows)
         return {"type": "ir.actions.act_window_close"}

@@ -262,7 +262,7 @@ class CollectionsCase(models.Model):
                 "mail.mail_activity_data_todo",
                 summary=summaries[action],
                 note=note,
-                user_id=self._eh_ai_manager().id,
+                user_id=self._collections_manager().id,
             )
         elif action == "manual_review":
             self.activity_schedule(
@@ -274,14 +274,6 @@ class CollectionsCase(models.Model):
         else:
             return _notify(self.env._("Nothing to prepare: keep monitoring the promise."), "info")
         return {"type": "ir.actions.client", "tag": "soft_reload"}
-
-    def _eh_ai_manager(self):
-        """Who reviews escalations: a Collections Manager of the case's company."""
-        group = self.env.ref("eh_collections_case.group_collections_manager")
-        managers = group.sudo().all_user_ids.filtered(
-            lambda u: not u.share and u.active and self.company_id in u.company_ids and u.id != 1
-        )
-        return managers.sorted("id")[:1] or self.env.user
 
     def _eh_ai_open_composer(self, action):
         """The email composer on the case, filled in and waiting for the collector."""

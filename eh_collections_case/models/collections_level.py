@@ -1,0 +1,58 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class CollectionsLevel(models.Model):
+    """One rung of a dunning ladder: when it applies and what it does.
+
+    Several channels may fire in one level; one message per customer and level
+    covers all its overdue invoices."""
+
+    _name = "eh.collections.level"
+    _description = "Collections Level"
+    _order = "strategy_id, sequence, days_overdue, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    strategy_id = fields.Many2one(
+        "eh.collections.strategy", required=True, index=True, ondelete="cascade", check_company=True
+    )
+    company_id = fields.Many2one(related="strategy_id.company_id", store=True, index=True)
+    days_overdue = fields.Integer(required=True, help="The level applies from this many days overdue.")
+    min_days_since_previous = fields.Integer(
+        string="Days after the previous level",
+        default=7,
+        help="Minimum wait after the previous level was sent.",
+    )
+    channel_email = fields.Boolean(string="Email", default=True)
+    channel_letter = fields.Boolean(string="Letter", help="Print and post: a task for the collector.")
+    channel_call = fields.Boolean(string="Call", help="A call activity for the collector.")
+    mail_template_id = fields.Many2one(
+        "mail.template", string="Email template", domain="[('model', '=', 'eh.collections.case')]"
+    )
+    attach_invoices = fields.Boolean(string="Attach the invoices")
+    tone = fields.Selection(
+        [("courteous", "Courteous"), ("firm", "Firm"), ("final", "Final notice")],
+        default="courteous",
+        required=True,
+    )
+    needs_approval = fields.Boolean(help="Prepared by the cron, sent by a person.")
+    block_new_sales = fields.Boolean(help="Used by the sale bridge: no new orders from this level on.")
+    apply_statutory_interest = fields.Boolean(help="Show and charge statutory interest from this level on.")
+
+    @api.constrains("days_overdue", "min_days_since_previous")
+    def _check_days(self):
+        for level in self:
+            if level.days_overdue < 0 or level.min_days_since_previous < 0:
+                raise ValidationError(
+                    self.env._("Days cannot be negative on level %(name)s.", name=level.name)
+                )
+
+    @api.constrains("channel_email", "mail_template_id")
+    def _check_template(self):
+        for level in self:
+            if level.channel_email and not level.mail_template_id:
+                raise ValidationError(
+                    self.env._("Level %(name)s sends an email: choose its template.", name=level.name)
+                )

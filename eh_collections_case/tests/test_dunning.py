@@ -1,0 +1,245 @@
+from datetime import timedelta
+
+from odoo.tests import freeze_time, tagged
+
+from odoo.addons.mail.tests.common import MockEmail
+
+from .common import TODAY, CollectionsCommon
+
+
+@tagged("post_install", "-at_install")
+class TestDunning(CollectionsCommon, MockEmail):
+    """The follow-up cron walked through time, with the real outgoing mail."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.standard = cls.env["eh.collections.strategy"].search(
+            [("company_id", "=", cls.company.id), ("is_default", "=", True)]
+        )
+        cls.vip = cls.env["eh.collections.strategy"].search(
+            [("company_id", "=", cls.company.id), ("name", "=", "VIP soft touch")]
+        )
+        cls.invoice_address.email = "accounts@gemini.example.com"
+        cls.other_customer.email = "billing@lumber.example.com"
+
+    def run_cron(self, xmlid="eh_collections_case.ir_cron_send_followups"):
+        cron = self.env.ref(xmlid)
+        with self.enter_registry_test_mode(), self.mock_mail_gateway():
+            self.assertIs(cron.method_direct_trigger(), True)
+            self.env["mail.mail"].sudo().process_email_queue()
+        self.env.invalidate_all()
+
+    def reminders(self):
+        """Reminder emails to this test's customers (not activity notifications, nor
+        mail about cases other tests committed to the database)."""
+        ours = {"gemini.example.com", "lumber.example.com"}
+        return [m for m in self._mails if any(domain in to for to in m["email_to"] for domain in ours)]
+
+    def level(self, strategy, position):
+        return strategy.level_ids.sorted("sequence")[position - 1]
+
+    def test_ladders_shipped_for_every_company(self):
+        self.assertEqual(self.standard.level_ids.sorted("sequence").mapped("days_overdue"), [7, 30, 60, 90])
+        self.assertEqual(self.vip.level_ids.sorted("sequence")[:1].days_overdue, 14)
+        other = self.env["res.company"].create({"name": "Brand New Co"})
+        self.assertEqual(self.env["eh.collections.strategy"].search_count([("company_id", "=", other.id)]), 2)
+
+    @freeze_time(TODAY)
+    def test_strategy_resolution(self):
+        case = self.overdue_case(500, 10)
+        self.assertEqual(case.strategy_id, self.standard)
+        self.customer.with_company(self.company).eh_collections_strategy_id = self.vip
+        case.invalidate_recordset(["strategy_id"])
+        self.assertEqual(case.strategy_id, self.vip)
+        self.contact.with_company(self.company).eh_collections_strategy_id = self.standard
+        self.assertEqual(
+            self.env["eh.collections.strategy"]._for_partner(self.contact, self.company), self.standard
+        )
+
+    @freeze_time(TODAY)
+    def test_first_level_sent_once_to_the_invoicing_contact_with_log(self):
+        invoice = self.post_invoice(1000, 10)
+        self.refresh()
+        self.run_cron()
+        case = self.open_case()
+        self.assertEqual(case.level_id, self.level(self.standard, 1))
+        self.assertEqual(len(self.reminders()), 1)
+        mail = self.reminders()[0]
+        self.assertEqual(mail["email_to"], ['"Gemini Accounts" <accounts@gemini.example.com>'])
+        self.assertIn("Friendly reminder", mail["subject"])
+        self.assertIn(invoice.name, mail["body"])
+        pay_url = f"{invoice.get_base_url()}/my/invoices/{invoice.id}?access_token={invoice.access_token}"
+        self.assertTrue(invoice.access_token)
+        self.assertIn(pay_url.replace("&", "&amp;"), mail["body"])
+        log = case.action_ids
+        self.assertEqual(
+            (log.action_type, log.channel, log.level_id, log.state, log.days_overdue_at_action),
+            ("email", "email", self.level(self.standard, 1), "done", 10),
+        )
+        self.assertAlmostEqual(log.amount_at_action, 1000)
+        self.assertTrue(log.date)
+        self.assertEqual(case.followup_count, 1)
+        # The same day again: nothing more.
+        self.run_cron()
+        self.assertFalse(self.reminders())
+        self.assertEqual(len(case.action_ids), 1)
+
+    def test_vip_waits_longer_and_levels_follow_each_other(self):
+        with freeze_time(TODAY):
+            self.customer.with_company(self.company).eh_collections_strategy_id = self.vip
+            self.post_invoice(800, 10)
+            self.post_invoice(600, 10, partner=self.other_customer)
+            self.refresh()
+            self.run_cron()
+            self.assertEqual(len(self.reminders()), 1, "only the standard customer reached its first level")
+            self.assertFalse(self.open_case().level_id)
+        with freeze_time(TODAY + timedelta(days=5)):
+            self.refresh()
+            self.run_cron()
+            self.assertEqual(self.open_case().level_id, self.level(self.vip, 1))
+            self.assertEqual(self.open_case(self.other_customer).level_id, self.level(self.standard, 1))
+        with freeze_time(TODAY + timedelta(days=21)):
+            self.refresh()
+            self.run_cron()
+            self.assertEqual(self.open_case(self.other_customer).level_id, self.level(self.standard, 2))
+            self.assertEqual(
+                self.open_case().level_id, self.level(self.vip, 1), "VIP's next level is at 45 days"
+            )
+
+    @freeze_time(TODAY)
+    def test_old_debt_jumps_to_the_level_it_reached(self):
+        self.post_invoice(2000, 65)
+        self.refresh()
+        self.run_cron()
+        case = self.open_case()
+        self.assertEqual(case.level_id, self.level(self.standard, 3))
+        self.assertIn("Final notice", self.reminders()[0]["subject"])
+        self.assertEqual(sorted(case.action_ids.mapped("channel")), ["call", "email"])
+        self.assertTrue(
+            case.activity_ids.filtered(
+                lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_call")
+            )
+        )
+
+    def test_paused_case_skipped_then_resumed_after_pause_until(self):
+        with freeze_time(TODAY):
+            case = self.overdue_case(700, 20)
+            case._set_hold(paused=True, pause_until=TODAY + timedelta(days=3), pause_reason="Restructuring")
+            self.run_cron()
+            self.assertFalse(self.reminders())
+        with freeze_time(TODAY + timedelta(days=4)):
+            self.run_cron("eh_collections_case.ir_cron_resume_paused_cases")
+            self.assertFalse(case.paused)
+            self.assertEqual(case.action_ids.mapped("action_type"), ["resume"])
+            self.refresh()
+            self.run_cron()
+            self.assertEqual(len(self.reminders()), 1)
+
+    @freeze_time(TODAY)
+    def test_disputed_invoice_excluded_while_the_others_are_chased(self):
+        disputed = self.post_invoice(5000, 40)
+        chased = self.post_invoice(300, 40)
+        self.refresh()
+        disputed.write({"eh_disputed": True, "eh_dispute_reason": "Damaged goods"})
+        self.refresh()
+        case = self.open_case()
+        self.assertAlmostEqual(case.total_overdue_amount, 300)
+        self.assertIn("dispute", case.action_ids.mapped("action_type"))
+        self.run_cron()
+        self.assertIn(chased.name, self.reminders()[0]["body"])
+        self.assertNotIn(disputed.name, self.reminders()[0]["body"])
+
+    @freeze_time(TODAY)
+    def test_customer_without_email_gets_a_call_instead(self):
+        mute = self.env["res.partner"].create({"name": "Silent Ltd", "is_company": True})
+        self.post_invoice(450, 12, partner=mute)
+        self.refresh()
+        self.run_cron()
+        case = self.open_case(mute)
+        self.assertFalse(self.reminders())
+        log = case.action_ids
+        self.assertEqual((log.state, log.action_type), ("skipped", "email"))
+        self.assertIn("No email address", log.note)
+        self.assertIn("no email address", case.activity_ids.summary)
+
+    @freeze_time(TODAY)
+    def test_a_failing_template_does_not_stop_the_queue(self):
+        broken = self.env.ref("eh_collections_case.mail_template_reminder_courteous").copy(
+            {"name": "Broken", "body_html": '<p><t t-out="object.no_such_field.name"/></p>'}
+        )
+        self.level(self.vip, 1).mail_template_id = broken
+        self.customer.with_company(self.company).eh_collections_strategy_id = self.vip
+        self.post_invoice(900, 20)
+        self.post_invoice(400, 20, partner=self.other_customer)
+        self.refresh()
+        self.run_cron()
+        failed = self.open_case().action_ids
+        self.assertEqual(failed.state, "failed")
+        self.assertIn("could not be sent", failed.note)
+        self.assertFalse(self.open_case().level_id)
+        self.assertEqual(len(self.reminders()), 1)
+        self.assertEqual(self.open_case(self.other_customer).level_id, self.level(self.standard, 1))
+
+    def test_promise_suppresses_lapses_escalates_once_and_a_fresh_one_clears(self):
+        with freeze_time(TODAY):
+            case = self.overdue_case(1000, 35)
+            wizard = self.env["eh.collections.log.action"].create(
+                {
+                    "case_id": case.id,
+                    "action_type": "call",
+                    "contact_made": True,
+                    "with_promise": True,
+                    "promise_amount": 600,
+                    "promise_date": TODAY + timedelta(days=3),
+                }
+            )
+            wizard.action_confirm()
+            self.run_cron()
+            self.assertFalse(self.reminders(), "an active promise suppresses the ladder")
+        with freeze_time(TODAY + timedelta(days=4)):
+            self.run_cron("eh_collections_case.ir_cron_escalate_broken_promises")
+            self.assertFalse(case.promise_escalated, "24 hours of grace after the promised day")
+        with freeze_time(TODAY + timedelta(days=5)):
+            self.run_cron("eh_collections_case.ir_cron_escalate_broken_promises")
+            self.run_cron("eh_collections_case.ir_cron_escalate_broken_promises")
+            self.assertTrue(case.broken_promise)
+            self.assertEqual(case.stage_id, self.env.ref("eh_collections_case.stage_escalated"))
+            self.assertEqual(case.priority, "1")
+            self.assertEqual(case.action_ids.mapped("action_type").count("escalation"), 1)
+            self.refresh()
+            self.run_cron()
+            self.assertEqual(len(self.reminders()), 1, "the next level was queued")
+            fresh = self.env["eh.collections.log.action"].create(
+                {
+                    "case_id": case.id,
+                    "action_type": "call",
+                    "with_promise": True,
+                    "promise_amount": 400,
+                    "promise_date": TODAY + timedelta(days=12),
+                }
+            )
+            fresh.action_confirm()
+            self.assertFalse(case.promise_escalated)
+            self.assertTrue(case.has_active_promise)
+
+    def test_paid_promise_is_kept_and_never_escalated(self):
+        with freeze_time(TODAY):
+            invoice = self.post_invoice(1000, 35)
+            self.refresh()
+            case = self.open_case()
+            self.env["eh.collections.log.action"].create(
+                {
+                    "case_id": case.id,
+                    "action_type": "call",
+                    "with_promise": True,
+                    "promise_amount": 500,
+                    "promise_date": TODAY + timedelta(days=2),
+                }
+            ).action_confirm()
+            self.pay(invoice, 500, days_ago=0)
+        with freeze_time(TODAY + timedelta(days=5)):
+            self.run_cron("eh_collections_case.ir_cron_escalate_broken_promises")
+            self.assertTrue(case.promise_kept)
+            self.assertFalse(case.promise_escalated)
+            self.assertNotIn("escalation", case.action_ids.mapped("action_type"))
