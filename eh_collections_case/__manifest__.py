@@ -18,11 +18,13 @@
         "views/collections_action_views.xml",
         "views/collections_stage_views.xml",
         "views/collections_strategy_views.xml",
+        "views/collections_followup_views.xml",
         "views/res_partner_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
         "wizard/log_action_views.xml",
         "wizard/hold_views.xml",
+        "wizard/send_reminders_views.xml",
         "views/collections_menus.xml",
     ],
     "assets": {

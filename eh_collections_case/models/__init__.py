@@ -2,6 +2,7 @@ from . import (
     account_move,
     collections_action,
     collections_case,
+    collections_followup,
     collections_level,
     collections_stage,
     collections_strategy,

@@ -143,7 +143,12 @@ class CollectionsCase(models.Model):
     overdue_move_ids = fields.Many2many(
         "account.move", compute="_compute_invoice_ids", string="Overdue invoices chased"
     )
-    credit_move_ids = fields.Many2many("account.move", compute="_compute_invoice_ids", string="Open credits")
+    credit_line_ids = fields.Many2many(
+        "account.move.line",
+        compute="_compute_credit_line_ids",
+        string="Open credits",
+        help="Credit notes and payments not yet matched to an invoice.",
+    )
 
     invoice_ids = fields.Many2many(
         "account.move",
@@ -228,7 +233,23 @@ class CollectionsCase(models.Model):
                 and m.invoice_date_due
                 and m.invoice_date_due < t
             )
-            case.credit_move_ids = mine.filtered(lambda m: m.move_type == "out_refund")
+
+    def _compute_credit_line_ids(self):
+        lines = self.env["account.move.line"].search(
+            [
+                ("partner_id.commercial_partner_id", "in", self.partner_id.ids),
+                ("company_id", "in", self.company_id.ids),
+                ("account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+                ("amount_residual", "<", 0),
+            ]
+        )
+        for case in self:
+            case.credit_line_ids = lines.filtered(
+                lambda ln, c=case: ln.partner_id.commercial_partner_id == c.partner_id
+                and ln.company_id == c.company_id
+            )
 
     def _compute_eh_reminder_partner_id(self):
         for case in self:
@@ -469,22 +490,65 @@ class CollectionsCase(models.Model):
             ],
             order="days_overdue_max desc, id",
         )
+        cases = cases.filtered(lambda c: c.company_id.eh_collections_send_mode != "suggest")
         due = [(case, level) for case in cases for level in [case._due_level()] if level]
         cron = self.env["ir.cron"]
         cron._commit_progress(remaining=len(due))
         for case, level in due:
             if case.try_lock_for_update():  # a collector is sending it by hand right now: next run
-                case._send_level(level)
+                reason = case._approval_reason(level)
+                if reason:
+                    self.env["eh.collections.followup"]._prepare(case, level, reason)
+                else:
+                    case._send_level(level)
             if not cron._commit_progress(1):
                 break
 
-    def _send_level(self, level):
+    def _approval_reason(self, level):
+        """Why this reminder must wait for a person (the To approve queue), or None."""
+        company = self.company_id
+        if company.eh_collections_send_mode == "approve":
+            return self.env._("Every reminder is approved by a person in this company.")
+        if level.needs_approval:
+            return self.env._("The level %(level)s needs approval.", level=level.name)
+        ceiling = company.eh_collections_auto_ceiling
+        if ceiling and self.currency_id.compare_amounts(self.total_overdue_amount, ceiling) > 0:
+            return self.env._(
+                "Above the autonomous ceiling of %(ceiling)s.",
+                ceiling=format_amount(self.env, ceiling, self.currency_id),
+            )
+        if self.partner_id.eh_collections_strategic:
+            return self.env._("Strategic customer.")
+        return None
+
+    def _manual_level(self):
+        """The level a collector's *Send reminders* would send, or (empty, why not)."""
+        self.ensure_one()
+        Level = self.env["eh.collections.level"]
+        if self.state != "open":
+            return Level, self.env._("The case is resolved.")
+        if self.disputed:
+            return Level, self.env._("The case is in dispute.")
+        if self.total_overdue_amount <= 0:
+            return Level, self.env._("Nothing to collect.")
+        levels = self.strategy_id.level_ids.sorted("sequence")
+        if self.level_id in levels:
+            levels = levels.filtered(lambda lv: lv.sequence > self.level_id.sequence)
+        if not levels:
+            return Level, self.env._(
+                "No level left on the %(strategy)s ladder.", strategy=self.strategy_id.name
+            )
+        reached = levels.filtered(lambda lv: self.days_overdue_max >= lv.days_overdue)
+        return (reached[-1:] or levels[:1]), ""
+
+    def _send_level(self, level, subject=None, body_html=None):
         """Run a level's channels on this case. The log rows and the queued mails are
-        written together; a failure rolls back this case only and is logged as failed."""
+        written together; a failure rolls back this case only and is logged as failed.
+        An approved draft brings its edited subject and body."""
         self.ensure_one()
         try:
             with self.env.cr.savepoint():
-                return self._run_level_channels(level)
+                return self._run_level_channels(level, subject=subject, body_html=body_html)
         except Exception as error:  # a broken template, a bad address: the queue goes on
             self.env.invalidate_all(flush=False)
             _logger.warning("Collections: level %s failed on case %s: %s", level.name, self.id, error)
@@ -501,7 +565,7 @@ class CollectionsCase(models.Model):
                 ]
             )
 
-    def _run_level_channels(self, level):
+    def _run_level_channels(self, level, subject=None, body_html=None):
         recipient = self.eh_reminder_partner_id
         base = {"level_id": level.id}
         rows = []
@@ -525,12 +589,14 @@ class CollectionsCase(models.Model):
             )
         elif level.channel_email:
             attachments = self._invoice_attachments() if level.attach_invoices else []
-            mail_id = level.mail_template_id.send_mail(
-                self.id,
-                email_values={"attachment_ids": [(4, a.id) for a in attachments]} if attachments else None,
-            )
-            subject = self.env["mail.mail"].browse(mail_id).subject
-            rows.append(dict(base, action_type="email", channel="email", note=subject))
+            email_values = {
+                key: value for key, value in (("subject", subject), ("body_html", body_html)) if value
+            }
+            if attachments:
+                email_values["attachment_ids"] = [(4, a.id) for a in attachments]
+            mail_id = level.mail_template_id.send_mail(self.id, email_values=email_values or None)
+            sent_subject = self.env["mail.mail"].browse(mail_id).subject
+            rows.append(dict(base, action_type="email", channel="email", note=sent_subject))
         if level.channel_letter:
             self.activity_schedule(
                 "mail.mail_activity_data_todo",

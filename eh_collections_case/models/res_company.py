@@ -27,6 +27,24 @@ DEFAULT_LADDERS = [
 class ResCompany(models.Model):
     _inherit = "res.company"
 
+    eh_collections_send_mode = fields.Selection(
+        [
+            ("suggest", "Suggest only"),
+            ("approve", "Approve everything"),
+            ("auto", "Automatic below the ceiling"),
+        ],
+        string="Reminder sending",
+        default="auto",
+        required=True,
+        help="Suggest only: the cron sends and prepares nothing. Approve everything: it prepares every "
+        "reminder for a person to send. Automatic: it sends, except levels that need approval, cases "
+        "above the ceiling and strategic customers, which wait in the To approve queue.",
+    )
+    eh_collections_auto_ceiling = fields.Monetary(
+        string="Autonomous ceiling",
+        currency_field="currency_id",
+        help="Above this amount to collect, reminders wait for approval. Zero: no ceiling.",
+    )
     eh_collections_resolve_paid_cases = fields.Boolean(
         string="Resolve paid cases",
         default=True,

@@ -10,6 +10,9 @@ class ResPartner(models.Model):
         company_dependent=True,
         help="Overrides the company's default dunning ladder for this customer.",
     )
+    eh_collections_strategic = fields.Boolean(
+        string="Strategic customer", help="Reminders to this customer always wait for a person's approval."
+    )
     eh_collections_case_ids = fields.One2many(
         "eh.collections.case",
         "partner_id",

@@ -1,1 +1,9 @@
-from . import test_access, test_action_log, test_case_refresh, test_concurrency, test_ui
+from . import (
+    test_access,
+    test_action_log,
+    test_approval,
+    test_case_refresh,
+    test_concurrency,
+    test_dunning,
+    test_ui,
+)

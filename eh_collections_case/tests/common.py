@@ -4,6 +4,7 @@ from odoo import Command
 from odoo.tests import new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.addons.mail.tests.common import MockEmail
 
 TODAY = date(2026, 3, 15)
 
@@ -104,3 +105,36 @@ class CollectionsCommon(AccountTestInvoicingCommon):
                 ("state", "=", "open"),
             ]
         )
+
+
+class DunningCommon(CollectionsCommon, MockEmail):
+    """The shipped ladders, customers with invoicing addresses, and the crons run with
+    the mail gateway mocked, so the real outgoing mail can be read."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.standard = cls.env["eh.collections.strategy"].search(
+            [("company_id", "=", cls.company.id), ("is_default", "=", True)]
+        )
+        cls.vip = cls.env["eh.collections.strategy"].search(
+            [("company_id", "=", cls.company.id), ("name", "=", "VIP soft touch")]
+        )
+        cls.invoice_address.email = "accounts@gemini.example.com"
+        cls.other_customer.email = "billing@lumber.example.com"
+
+    def run_cron(self, xmlid="eh_collections_case.ir_cron_send_followups"):
+        cron = self.env.ref(xmlid)
+        with self.enter_registry_test_mode(), self.mock_mail_gateway():
+            self.assertIs(cron.method_direct_trigger(), True)
+            self.env["mail.mail"].sudo().process_email_queue()
+        self.env.invalidate_all()
+
+    def reminders(self):
+        """Reminder emails to this test's customers (not activity notifications, nor
+        mail about cases other tests committed to the database)."""
+        ours = {"gemini.example.com", "lumber.example.com"}
+        return [m for m in self._mails if any(domain in to for to in m["email_to"] for domain in ours)]
+
+    def level(self, strategy, position):
+        return strategy.level_ids.sorted("sequence")[position - 1]

@@ -2,42 +2,12 @@ from datetime import timedelta
 
 from odoo.tests import freeze_time, tagged
 
-from odoo.addons.mail.tests.common import MockEmail
-
-from .common import TODAY, CollectionsCommon
+from .common import TODAY, DunningCommon
 
 
 @tagged("post_install", "-at_install")
-class TestDunning(CollectionsCommon, MockEmail):
+class TestDunning(DunningCommon):
     """The follow-up cron walked through time, with the real outgoing mail."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.standard = cls.env["eh.collections.strategy"].search(
-            [("company_id", "=", cls.company.id), ("is_default", "=", True)]
-        )
-        cls.vip = cls.env["eh.collections.strategy"].search(
-            [("company_id", "=", cls.company.id), ("name", "=", "VIP soft touch")]
-        )
-        cls.invoice_address.email = "accounts@gemini.example.com"
-        cls.other_customer.email = "billing@lumber.example.com"
-
-    def run_cron(self, xmlid="eh_collections_case.ir_cron_send_followups"):
-        cron = self.env.ref(xmlid)
-        with self.enter_registry_test_mode(), self.mock_mail_gateway():
-            self.assertIs(cron.method_direct_trigger(), True)
-            self.env["mail.mail"].sudo().process_email_queue()
-        self.env.invalidate_all()
-
-    def reminders(self):
-        """Reminder emails to this test's customers (not activity notifications, nor
-        mail about cases other tests committed to the database)."""
-        ours = {"gemini.example.com", "lumber.example.com"}
-        return [m for m in self._mails if any(domain in to for to in m["email_to"] for domain in ours)]
-
-    def level(self, strategy, position):
-        return strategy.level_ids.sorted("sequence")[position - 1]
 
     def test_ladders_shipped_for_every_company(self):
         self.assertEqual(self.standard.level_ids.sorted("sequence").mapped("days_overdue"), [7, 30, 60, 90])
@@ -106,6 +76,22 @@ class TestDunning(CollectionsCommon, MockEmail):
             self.assertEqual(
                 self.open_case().level_id, self.level(self.vip, 1), "VIP's next level is at 45 days"
             )
+
+    @freeze_time(TODAY)
+    def test_reminder_lists_credits_and_payments_and_attaches_invoices(self):
+        self.level(self.standard, 1).attach_invoices = True
+        invoice = self.post_invoice(1000, 10)
+        refund = self.post_invoice(100, 0, move_type="out_refund")
+        payment = self.unapplied_payment(150)
+        self.refresh()
+        self.run_cron()
+        body = self.reminders()[0]["body"]
+        self.assertIn(invoice.name, body)
+        self.assertIn(refund.name, body)
+        self.assertIn(payment.move_id.name, body)
+        self.assertIn("Payment received", body)
+        self.assertIn("750.00", body, "the total to settle nets the credits")
+        self.assertEqual(len(self.reminders()[0]["attachments"]), 1, "the overdue invoice is attached")
 
     @freeze_time(TODAY)
     def test_old_debt_jumps_to_the_level_it_reached(self):

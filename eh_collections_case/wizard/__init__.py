@@ -1,1 +1,1 @@
-from . import hold, log_action
+from . import hold, log_action, send_reminders
