@@ -1,24 +1,24 @@
 from odoo import api, fields, models
 
-# The shipped ladders: (name, default, [(level, days, wait, tone, template xmlid, call)]).
+# The shipped ladders: (name, default, [(level, days, wait, tone, template xmlid, call, letter)]).
 DEFAULT_LADDERS = [
     (
         "Standard B2B",
         True,
         [
-            ("Courteous reminder", 7, 0, "courteous", "mail_template_reminder_courteous", False),
-            ("Firm reminder", 30, 7, "firm", "mail_template_reminder_firm", False),
-            ("Final notice", 60, 7, "final", "mail_template_reminder_final", True),
-            ("Demand letter", 90, 7, "final", "mail_template_reminder_final", True),
+            ("Courteous reminder", 7, 0, "courteous", "mail_template_reminder_courteous", False, False),
+            ("Firm reminder", 30, 7, "firm", "mail_template_reminder_firm", False, False),
+            ("Final notice", 60, 7, "final", "mail_template_reminder_final", True, False),
+            ("Demand letter", 90, 7, "final", "mail_template_reminder_final_formal", True, True),
         ],
     ),
     (
         "VIP soft touch",
         False,
         [
-            ("Friendly note", 14, 0, "courteous", "mail_template_reminder_courteous", False),
-            ("Personal follow-up", 45, 14, "courteous", "mail_template_reminder_courteous", True),
-            ("Firm reminder", 75, 14, "firm", "mail_template_reminder_firm", True),
+            ("Friendly note", 14, 0, "courteous", "mail_template_reminder_courteous", False, False),
+            ("Personal follow-up", 45, 14, "courteous", "mail_template_reminder_courteous", True, False),
+            ("Firm reminder", 75, 14, "firm", "mail_template_reminder_firm", True, False),
         ],
     ),
 ]
@@ -87,9 +87,12 @@ class ResCompany(models.Model):
                                     "tone": tone,
                                     "mail_template_id": self.env.ref(f"eh_collections_case.{template}").id,
                                     "channel_call": call,
+                                    "channel_letter": letter,
                                 },
                             )
-                            for position, (level, days, wait, tone, template, call) in enumerate(levels, 1)
+                            for position, (level, days, wait, tone, template, call, letter) in enumerate(
+                                levels, 1
+                            )
                         ],
                     }
                 )

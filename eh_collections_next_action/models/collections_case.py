@@ -1,6 +1,6 @@
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.tools import SQL, format_amount
 
 from odoo.addons.eh_account_ai_agent.tools import (
@@ -241,7 +241,11 @@ class CollectionsCase(models.Model):
         self.ensure_one()
         action = self.eh_ai_suggested_action
         note = Markup("<p>%s</p>") % (self.eh_ai_suggestion_rationale or "")
-        if action in ("send_demand_letter", "send_first_contact_email"):
+        if action == "send_demand_letter":
+            # The ladder's letter level, previewed in Send reminders, waiting for a click.
+            wizard = self.env["eh.collections.send.reminders"].create({"case_ids": [Command.set(self.ids)]})
+            return wizard.action_preview()
+        if action == "send_first_contact_email":
             return self._eh_ai_open_composer(action)
         if action == "phone_call":
             self.activity_schedule(
@@ -277,10 +281,7 @@ class CollectionsCase(models.Model):
 
     def _eh_ai_open_composer(self, action):
         """The email composer on the case, filled in and waiting for the collector."""
-        subject = {
-            "send_demand_letter": self.env._("Formal demand for payment: %(customer)s"),
-            "send_first_contact_email": self.env._("Overdue invoices: %(customer)s"),
-        }[action] % {"customer": self.partner_id.name}
+        subject = self.env._("Overdue invoices: %(customer)s", customer=self.partner_id.name)
         body = Markup("<p>%s</p><p>%s</p>") % (
             self.env._("Dear customer,"),
             self.env._(

@@ -135,6 +135,11 @@ class TestNextActionWithProvider(CollectionsCommon):
         super().setUp()
         self.llm.replies, self.llm.requests = [], []
 
+    def overdue_case_for(self, partner, days):
+        self.post_invoice(500, days, partner=partner)
+        self.refresh(partners=partner)
+        return self.open_case(partner)
+
     def test_read_never_calls_refresh_button_caches_and_audits(self):
         self.assertEqual(self.case.eh_ai_suggestion_source, "deterministic")
         self.assertFalse(self.llm.requests, "a read must not call the provider")
@@ -186,8 +191,21 @@ class TestNextActionWithProvider(CollectionsCommon):
         self.assertEqual(activity.summary, "Review the case")
         self.assertEqual(self.env["mail.mail"].search_count([]), mails_before)
 
-    def test_prepare_demand_letter_opens_a_composer(self):
+    def test_prepare_demand_letter_previews_the_letter_level(self):
         action = self.case.with_user(self.collector).action_eh_ai_prepare_step()
+        self.assertEqual(action["res_model"], "eh.collections.send.reminders")
+        wizard = self.env["eh.collections.send.reminders"].browse(action["res_id"])
+        self.assertEqual(wizard.state, "preview")
+        self.assertEqual((wizard.line_ids.level_id.name, wizard.line_ids.status), ("Demand letter", "ready"))
+        self.assertIn("letter", wizard.line_ids.channels)
+        self.assertFalse(self.case.action_ids, "nothing sent until the collector clicks Send")
+        wizard.action_send()
+        self.case.invalidate_recordset()
+        self.assertIn("letter", self.case.action_ids.mapped("action_type"))
+        self.assertEqual(self.case.eh_ai_suggested_action, "manual_review", "the letter is out: wait")
+
+    def test_prepare_first_contact_opens_a_composer(self):
+        case = self.overdue_case_for(self.other_customer, 35)
+        action = case.with_user(self.collector).action_eh_ai_prepare_step()
         self.assertEqual(action["res_model"], "mail.compose.message")
-        self.assertIn("Formal demand", action["context"]["default_subject"])
-        self.assertFalse(self.case.message_ids.filtered(lambda m: m.message_type == "comment"))
+        self.assertIn("Overdue invoices", action["context"]["default_subject"])
