@@ -2,7 +2,7 @@ import time
 
 from odoo import api, models
 
-from ..tools import ProviderError, suggest
+from ..tools import CallTrace, ProviderError, suggest
 
 
 class AiAgent(models.AbstractModel):
@@ -61,19 +61,7 @@ class AiAgent(models.AbstractModel):
         except ProviderError as error:
             outcome, message, reason = "error", self._explain(error, company), f"provider: {error.reason}"
         latency = int((time.monotonic() - started) * 1000)
-        self.env["eh.ai.call"].sudo().create(
-            {
-                "company_id": company.id,
-                "res_model": "res.company",
-                "res_id": company.id,
-                "provider": company.eh_ai_provider,
-                "model": company.eh_ai_model,
-                "prompt_version": "test-connection",
-                "latency_ms": latency,
-                "outcome": outcome,
-                "fallback_reason": reason,
-            }
-        )
+        self._audit(company, CallTrace("test-connection", False, latency, outcome, reason), company)
         if outcome == "ok":
             return True, self.env._(
                 "Connected: %(model)s answered in %(ms)s ms.", model=company.eh_ai_model, ms=latency

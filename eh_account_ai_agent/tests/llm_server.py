@@ -67,6 +67,19 @@ class ScriptedLLM:
         self.httpd.server_close()
 
 
+class ScriptedLLMMixin:
+    """For unittest classes: one scripted server per class, emptied before each test."""
+
+    @classmethod
+    def start_llm(cls):
+        cls.llm = ScriptedLLM().start()
+        cls.addClassCleanup(cls.llm.stop)
+
+    def setUp(self):
+        super().setUp()
+        self.llm.replies, self.llm.requests = [], []
+
+
 def openai_body(content, prompt_tokens=120, completion_tokens=40):
     return {
         "choices": [{"index": 0, "message": {"role": "assistant", "content": content}}],

@@ -5,20 +5,19 @@ from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.eh_account_ai_agent.tools import CaseSnapshot
 
-from .llm_server import Reply, ScriptedLLM, anthropic_body
+from .llm_server import Reply, ScriptedLLMMixin, anthropic_body
 
 SNAPSHOT = CaseSnapshot(days_overdue=95, total_overdue=4200.0, contact_count=1)
 
 
 @tagged("post_install", "-at_install")
-class TestAgent(TransactionCase):
+class TestAgent(ScriptedLLMMixin, TransactionCase):
     """Every provider call is audited; accepted answers are cached by case state."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.llm = ScriptedLLM().start()
-        cls.addClassCleanup(cls.llm.stop)
+        cls.start_llm()
         cls.company = cls.env.company
         cls.company.sudo().write(
             {
@@ -30,10 +29,6 @@ class TestAgent(TransactionCase):
             }
         )
         cls.partner = cls.env["res.partner"].create({"name": "Audited Customer"})
-
-    def setUp(self):
-        super().setUp()
-        self.llm.replies, self.llm.requests = [], []
 
     def answer(self, action="send_demand_letter", rationale="Send the demand letter today."):
         return Reply(

@@ -1,11 +1,11 @@
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
-from .llm_server import Reply, ScriptedLLM, openai_body
+from .llm_server import Reply, ScriptedLLMMixin, openai_body
 
 
 @tagged("post_install", "-at_install")
-class TestAiSettings(TransactionCase):
+class TestAiSettings(ScriptedLLMMixin, TransactionCase):
     """Provider settings per company: the key is write-only and for administrators."""
 
     @classmethod
@@ -13,12 +13,7 @@ class TestAiSettings(TransactionCase):
         super().setUpClass()
         cls.company = cls.env.company
         cls.accountant = new_test_user(cls.env, login="acc_ai", groups="account.group_account_manager")
-        cls.llm = ScriptedLLM().start()
-        cls.addClassCleanup(cls.llm.stop)
-
-    def setUp(self):
-        super().setUp()
-        self.llm.replies, self.llm.requests = [], []
+        cls.start_llm()
 
     def configure(self, **values):
         settings = self.env["res.config.settings"].create(

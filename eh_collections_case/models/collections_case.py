@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.fields import Domain
 from odoo.tools import SQL, format_amount, format_date
 
 from .collections_action import FOLLOWUP_TYPES
@@ -184,31 +185,25 @@ class CollectionsCase(models.Model):
             case.has_active_promise = pending and case.promise_date >= today
             case.broken_promise = pending and case.promise_date < today
 
-    def _promise_domain(self, active):
-        today = self._today()
-        comparison = ">=" if active else "<"
-        return [
-            ("state", "=", "open"),
-            ("promise_kept", "=", False),
-            ("promise_date", "!=", False),
-            ("promise_date", comparison, today),
-        ]
+    def _promise_domain(self, operator, value, active):
+        """Pending promises dated today or later (active) or before today (broken)."""
+        if operator != "in":
+            return NotImplemented
+        domain = Domain(
+            [
+                ("state", "=", "open"),
+                ("promise_kept", "=", False),
+                ("promise_date", "!=", False),
+                ("promise_date", ">=" if active else "<", self._today()),
+            ]
+        )
+        return domain if True in value else ~domain
 
     def _search_has_active_promise(self, operator, value):
-        if operator != "in":
-            return NotImplemented
-        domain = self._promise_domain(active=True)
-        return domain if True in value else ["!", *self._and(domain)]
+        return self._promise_domain(operator, value, active=True)
 
     def _search_broken_promise(self, operator, value):
-        if operator != "in":
-            return NotImplemented
-        domain = self._promise_domain(active=False)
-        return domain if True in value else ["!", *self._and(domain)]
-
-    @staticmethod
-    def _and(domain):
-        return ["&"] * (len(domain) - 1) + domain
+        return self._promise_domain(operator, value, active=False)
 
     def _compute_invoice_ids(self):
         moves = self.env["account.move"].search(

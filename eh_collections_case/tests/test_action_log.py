@@ -71,6 +71,8 @@ class TestActionLog(CollectionsCommon):
         self.assertFalse(self.case.broken_promise)
         self.assertEqual(self.case.stage_id, self.env.ref("eh_collections_case.stage_promised"))
         self.assertIn(self.case, self.Case.search([("has_active_promise", "=", True)]))
+        self.assertNotIn(self.case, self.Case.search([("has_active_promise", "=", False)]))
+        self.assertIn(self.case, self.Case.search([("broken_promise", "=", False)]))
         with freeze_time(promise_date + timedelta(days=1)):
             self.case.invalidate_recordset(["has_active_promise", "broken_promise"])
             self.assertTrue(self.case.broken_promise)

@@ -3,7 +3,7 @@ from datetime import datetime, time, timedelta
 
 from odoo.tests import freeze_time, tagged
 
-from odoo.addons.eh_account_ai_agent.tests.llm_server import Reply, ScriptedLLM, openai_body
+from odoo.addons.eh_account_ai_agent.tests.llm_server import Reply, ScriptedLLMMixin, openai_body
 from odoo.addons.eh_account_ai_agent.tools import ACTION_CODES
 from odoo.addons.eh_collections_case.tests.common import TODAY, CollectionsCommon
 
@@ -113,14 +113,13 @@ class TestNextAction(CollectionsCommon):
 
 @freeze_time(TODAY)
 @tagged("post_install", "-at_install")
-class TestNextActionWithProvider(CollectionsCommon):
+class TestNextActionWithProvider(ScriptedLLMMixin, CollectionsCommon):
     """With a provider: reads use the cache only; the button asks; failures change nothing on screen."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.llm = ScriptedLLM().start()
-        cls.addClassCleanup(cls.llm.stop)
+        cls.start_llm()
         cls.company.sudo().write(
             {
                 "eh_ai_provider": "openai_compatible",
@@ -130,10 +129,6 @@ class TestNextActionWithProvider(CollectionsCommon):
             }
         )
         cls.case = cls.overdue_case(1000, 95)
-
-    def setUp(self):
-        super().setUp()
-        self.llm.replies, self.llm.requests = [], []
 
     def overdue_case_for(self, partner, days):
         self.post_invoice(500, days, partner=partner)
@@ -165,6 +160,25 @@ class TestNextActionWithProvider(CollectionsCommon):
         # A new fact changes the snapshot: the cached narrative no longer applies.
         self.case._log_action([{"action_type": "letter"}])
         self.assertEqual(self.case.eh_ai_suggestion_source, "deterministic")
+
+    def test_prewarm_cron_prepares_the_narrative_once(self):
+        rationale = "Prepared overnight: send the formal demand."
+        answer = Reply(
+            200,
+            openai_body(
+                json.dumps({"action": "send_demand_letter", "priority": "high", "rationale": rationale})
+            ),
+        )
+        self.llm.replies = [answer, answer]
+        cron = self.env.ref("eh_collections_next_action.ir_cron_prewarm_ai_suggestions")
+        with self.enter_registry_test_mode():
+            self.assertIs(cron.method_direct_trigger(), True)
+            self.assertIs(cron.method_direct_trigger(), True)
+        self.assertEqual(len(self.llm.requests), 1, "a case state already cached is not asked again")
+        self.case.invalidate_recordset()
+        self.assertEqual(
+            (self.case.eh_ai_suggestion_source, self.case.eh_ai_suggestion_rationale), ("llm", rationale)
+        )
 
     def test_failing_provider_keeps_the_rules_and_the_form_working(self):
         self.company.sudo().eh_ai_base_url = "http://127.0.0.1:9/v1"
