@@ -1,6 +1,7 @@
 {
     "name": "Collections Workbench",
-    "summary": "One case per overdue customer, dunning ladder, action log, promises to pay",
+    "summary": "One case per overdue customer, dunning ladder, action log, promises to pay, "
+    "late fees and interest, Statement of Account",
     "version": "19.0.1.0.0",
     "category": "Accounting/Accounting",
     "author": "EH Collections",
@@ -11,9 +12,13 @@
         "security/ir.model.access.csv",
         "data/collections_stage_data.xml",
         "data/mail_template_data.xml",
+        "data/mail_activity_type_data.xml",
+        "data/product_data.xml",
         "data/collections_strategy_data.xml",
         "data/ir_cron.xml",
         "data/ir_actions_server.xml",
+        "report/statement_report.xml",
+        "report/statement_templates.xml",
         "views/collections_case_views.xml",
         "views/collections_action_views.xml",
         "views/collections_stage_views.xml",
@@ -25,6 +30,7 @@
         "wizard/log_action_views.xml",
         "wizard/hold_views.xml",
         "wizard/send_reminders_views.xml",
+        "wizard/late_fee_views.xml",
         "views/collections_menus.xml",
     ],
     "assets": {

@@ -9,7 +9,7 @@ PACKAGES=(
     libjs-jquery libjs-jquery-form libjs-underscore
     fonts-font-awesome fonts-roboto-unhinted fonts-inconsolata fonts-ocr-b
     fonts-glyphicons-halflings gsfonts
-    libmagic1 curl
+    libmagic1 curl tesseract-ocr
 )
 # psql, createdb and pg_dump come with any PostgreSQL client version.
 command -v psql >/dev/null || PACKAGES+=(postgresql-client)

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from ..tools.charges import charge_period, statutory_interest, to_decimal
 
 
 class AccountMove(models.Model):
@@ -13,12 +15,69 @@ class AccountMove(models.Model):
     eh_dispute_reason = fields.Char(string="Dispute reason", copy=False)
     eh_days_overdue = fields.Integer(string="Days overdue", compute="_compute_eh_days_overdue")
     eh_pay_url = fields.Char(string="Payment link", compute="_compute_eh_pay_url")
+    eh_fee_case_id = fields.Many2one(
+        "eh.collections.case",
+        string="Late fee of case",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="This invoice charges late fees or interest for that collections case.",
+    )
+    eh_fee_charged_until = fields.Date(
+        string="Late fees charged up to", copy=False, readonly=True, tracking=True
+    )
+    eh_interest_charged_until = fields.Date(
+        string="Interest charged up to", copy=False, readonly=True, tracking=True
+    )
+    eh_compensation_charged = fields.Boolean(
+        string="Recovery compensation charged", copy=False, readonly=True
+    )
+    eh_interest_accrued = fields.Monetary(
+        string="Accrued interest",
+        compute="_compute_eh_interest_accrued",
+        help="Statutory interest on the residual since the due date (or since it was last "
+        "invoiced), not yet invoiced.",
+    )
 
     def _compute_eh_days_overdue(self):
         today = fields.Date.context_today(self)
         for move in self:
             due = move.invoice_date_due
             move.eh_days_overdue = max(0, (today - due).days) if due else 0
+
+    @api.depends_context("tz")
+    def _compute_eh_interest_accrued(self):
+        today = fields.Date.context_today(self)
+        for move in self:
+            company = move.company_id
+            if not (
+                company.eh_interest_enabled
+                and move._eh_is_chargeable()
+                and move.invoice_date_due
+                and move.invoice_date_due < today
+            ):
+                move.eh_interest_accrued = 0.0
+                continue
+            period = charge_period(move.invoice_date_due, move.eh_interest_charged_until, today)
+            move.eh_interest_accrued = float(
+                statutory_interest(
+                    to_decimal(move.amount_residual),
+                    company._eh_interest_annual_rate(),
+                    period.days,
+                    move.currency_id.decimal_places,
+                )
+            )
+
+    def _eh_is_chargeable(self):
+        """An open customer invoice that may carry late fees: not a fee itself, not disputed."""
+        self.ensure_one()
+        return (
+            self.move_type == "out_invoice"
+            and self.state == "posted"
+            and self.payment_state in ("not_paid", "partial")
+            and not self.eh_disputed
+            and not self.eh_fee_case_id
+        )
 
     def _compute_eh_pay_url(self):
         for move in self:

@@ -157,6 +157,20 @@ class CollectionsCase(models.Model):
         string="Open invoices",
         help="Open posted receivables.",
     )
+    # Late fees and statutory interest.
+    fee_move_ids = fields.One2many("account.move", "eh_fee_case_id", string="Fee invoices", readonly=True)
+    fee_count = fields.Integer(compute="_compute_fee_count", string="Fees")
+    interest_accrued_amount = fields.Monetary(
+        compute="_compute_interest_accrued_amount",
+        string="Accrued interest",
+        help="Statutory interest accrued on the overdue invoices and not invoiced yet, in company "
+        "currency.",
+    )
+    show_statutory_interest = fields.Boolean(
+        compute="_compute_show_statutory_interest",
+        help="The company charges statutory interest and the level being sent (else the current "
+        "level) applies it: reminders show the interest.",
+    )
 
     _one_open_case = models.UniqueIndex(
         "(partner_id, company_id) WHERE state = 'open'",
@@ -244,6 +258,35 @@ class CollectionsCase(models.Model):
             case.credit_line_ids = lines.filtered(
                 lambda ln, c=case: ln.partner_id.commercial_partner_id == c.partner_id
                 and ln.company_id == c.company_id
+            )
+
+    def _compute_fee_count(self):
+        counts = dict(
+            self.env["account.move"]._read_group(
+                [("eh_fee_case_id", "in", self.ids)], ["eh_fee_case_id"], ["__count"]
+            )
+        )
+        for case in self:
+            case.fee_count = counts.get(case, 0)
+
+    @api.depends_context("tz")
+    def _compute_interest_accrued_amount(self):
+        for case in self:
+            total = 0.0
+            if case.company_id.eh_interest_enabled:
+                for move in case.overdue_move_ids:
+                    total += move.currency_id._convert(
+                        move.eh_interest_accrued, case.currency_id, case.company_id, case._today()
+                    )
+            case.interest_accrued_amount = total
+
+    @api.depends_context("eh_level_id")
+    def _compute_show_statutory_interest(self):
+        sending = self.env["eh.collections.level"].browse(self.env.context.get("eh_level_id"))
+        for case in self:
+            level = sending or case.level_id
+            case.show_statutory_interest = bool(
+                case.company_id.eh_interest_enabled and level.apply_statutory_interest
             )
 
     def _compute_eh_reminder_partner_id(self):
@@ -369,6 +412,24 @@ class CollectionsCase(models.Model):
             case._set_hold(disputed=False)
             case._log_action([{"action_type": "dispute_resolved", "note": self.env._("Dispute resolved.")}])
         return True
+
+    def action_open_late_fee(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Charge late fees"),
+            "res_model": "eh.collections.late.fee",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_case_id": self.id},
+        }
+
+    def action_view_fees(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
+        action["domain"] = [("eh_fee_case_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action
 
     def action_view_invoices(self):
         self.ensure_one()
@@ -564,6 +625,7 @@ class CollectionsCase(models.Model):
         recipient = self.eh_reminder_partner_id
         base = {"level_id": level.id}
         rows = []
+        letter = self._statement_attachment(level) if level.channel_letter else self.env["ir.attachment"]
         if level.channel_email and not recipient.email:
             self.activity_schedule(
                 "mail.mail_activity_data_call",
@@ -583,22 +645,28 @@ class CollectionsCase(models.Model):
                 )
             )
         elif level.channel_email:
-            attachments = self._invoice_attachments() if level.attach_invoices else []
+            attachments = (self._invoice_attachments() if level.attach_invoices else letter.browse()) | letter
             email_values = {
                 key: value for key, value in (("subject", subject), ("body_html", body_html)) if value
             }
             if attachments:
                 email_values["attachment_ids"] = [(4, a.id) for a in attachments]
-            mail_id = level.mail_template_id.send_mail(self.id, email_values=email_values or None)
+            mail_id = level.mail_template_id.with_context(eh_level_id=level.id).send_mail(
+                self.id, email_values=email_values or None
+            )
             sent_subject = self.env["mail.mail"].browse(mail_id).subject
             rows.append(dict(base, action_type="email", channel="email", note=sent_subject))
         if level.channel_letter:
-            self.activity_schedule(
-                "mail.mail_activity_data_todo",
+            task = self.activity_schedule(
+                "eh_collections_case.mail_activity_type_print_letter",
                 summary=self.env._("Print and post: %(level)s", level=level.name),
+                note=self.env._(
+                    "Print the attached %(document)s and post it to the customer.", document=letter.name
+                ),
                 user_id=self._collector_user().id,
             )
-            rows.append(dict(base, action_type="letter", channel="letter", note=level.name))
+            task.attachment_ids = letter
+            rows.append(dict(base, action_type="letter", channel="letter", note=letter.name))
         if level.channel_call:
             self.activity_schedule(
                 "mail.mail_activity_data_call",
@@ -613,6 +681,28 @@ class CollectionsCase(models.Model):
         actions = self._log_action(rows)
         self.write({"level_id": level.id, "followup_asap": False})
         return actions
+
+    def _statement_attachment(self, level=None):
+        """The Statement of Account as an attachment of the case: the letter a level
+        sends (with the level's note) or one printed on demand."""
+        self.ensure_one()
+        content, kind = (
+            self.env["ir.actions.report"]
+            .sudo()
+            ._render_qweb_pdf(
+                "eh_collections_case.action_report_statement",
+                res_ids=self.ids,
+                data={"level_id": level.id} if level else None,
+            )
+        )
+        name = self.env._(
+            "Statement of Account - %(customer)s - %(date)s",
+            customer=self.partner_id.name,
+            date=fields.Date.to_string(self._today()),
+        )
+        return self.env["ir.attachment"].create(
+            {"name": f"{name}.{kind}", "raw": content, "res_model": self._name, "res_id": self.id}
+        )
 
     def _invoice_attachments(self):
         Report = self.env["ir.actions.report"].sudo()

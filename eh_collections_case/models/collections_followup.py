@@ -46,7 +46,7 @@ class CollectionsFollowup(models.Model):
         )
         if pending:
             return pending
-        template = level.mail_template_id
+        template = level.mail_template_id.with_context(eh_level_id=level.id)
         values = {
             "case_id": case.id,
             "level_id": level.id,

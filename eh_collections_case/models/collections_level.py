@@ -26,7 +26,11 @@ class CollectionsLevel(models.Model):
         help="Minimum wait after the previous level was sent.",
     )
     channel_email = fields.Boolean(string="Email", default=True)
-    channel_letter = fields.Boolean(string="Letter", help="Print and post: a task for the collector.")
+    channel_letter = fields.Boolean(
+        string="Letter",
+        help="The Statement of Account PDF, attached to the email and queued for print and post "
+        "(a Print and post activity carrying the PDF).",
+    )
     channel_call = fields.Boolean(string="Call", help="A call activity for the collector.")
     mail_template_id = fields.Many2one(
         "mail.template", string="Email template", domain="[('model', '=', 'eh.collections.case')]"
@@ -40,6 +44,10 @@ class CollectionsLevel(models.Model):
     needs_approval = fields.Boolean(help="Prepared by the cron, sent by a person.")
     block_new_sales = fields.Boolean(help="Used by the sale bridge: no new orders from this level on.")
     apply_statutory_interest = fields.Boolean(help="Show and charge statutory interest from this level on.")
+    statement_note = fields.Text(
+        translate=True,
+        help="Printed at the top of the Statement of Account this level sends (letter channel).",
+    )
 
     @api.constrains("days_overdue", "min_days_since_previous")
     def _check_days(self):

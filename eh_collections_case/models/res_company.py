@@ -1,4 +1,7 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools.charges import annual_rate, to_decimal
 
 # The shipped ladders: (name, default, [(level, days, wait, tone, template xmlid, call, letter)]).
 DEFAULT_LADDERS = [
@@ -22,6 +25,14 @@ DEFAULT_LADDERS = [
         ],
     ),
 ]
+
+
+# Printed at the top of the Statement of Account that a letter level sends.
+DEMAND_NOTE = (
+    "Despite our reminders, the invoices below are still unpaid. Unless the total due reaches us "
+    "within 8 days of this letter, we will pass the matter on for recovery, with the interest and "
+    "costs the law allows."
+)
 
 
 class ResCompany(models.Model):
@@ -51,6 +62,74 @@ class ResCompany(models.Model):
         help="When a refresh finds nothing left to collect from a customer, resolve the case "
         "(with a log row) instead of only zeroing its amounts.",
     )
+
+    # Late fees and statutory interest.
+    eh_interest_enabled = fields.Boolean(
+        string="Statutory interest",
+        help="Accrue interest on overdue invoices: shown on the Statement of Account and in the "
+        "reminders of levels that apply it, invoiceable through the late fee wizard.",
+    )
+    eh_interest_reference_rate = fields.Float(
+        string="Reference rate (%)",
+        digits=(16, 4),
+        help="The central bank's reference rate, e.g. the ECB main refinancing rate.",
+    )
+    eh_interest_margin = fields.Float(
+        string="Margin (%)",
+        digits=(16, 4),
+        default=8.0,
+        help="Points added to the reference rate (8 under the EU late payment directive).",
+    )
+    eh_interest_compensation = fields.Monetary(
+        string="Fixed compensation per invoice",
+        currency_field="currency_id",
+        help="A fixed amount for recovery costs, charged once per overdue invoice with the "
+        "interest (40 EUR under the EU late payment directive). Zero: none.",
+    )
+    eh_fee_product_id = fields.Many2one(
+        "product.product",
+        string="Late fee product",
+        help="Product of late fee lines; the shipped Late payment fee when empty.",
+    )
+    eh_interest_product_id = fields.Many2one(
+        "product.product",
+        string="Interest product",
+        help="Product of interest and compensation lines; the shipped Late payment interest when empty.",
+    )
+    eh_fee_account_id = fields.Many2one(
+        "account.account",
+        string="Late fee income account",
+        help="Income account of fee and interest lines; the product's when empty.",
+    )
+
+    @api.constrains(
+        "eh_interest_enabled", "eh_interest_reference_rate", "eh_interest_margin", "eh_interest_compensation"
+    )
+    def _check_eh_interest(self):
+        for company in self:
+            if company.eh_interest_margin < 0 or company.eh_interest_compensation < 0:
+                raise ValidationError(
+                    self.env._("The interest margin and the fixed compensation cannot be negative.")
+                )
+            if company.eh_interest_enabled and company._eh_interest_annual_rate() <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "Statutory interest needs a positive annual rate: the reference rate plus the "
+                        "margin is %(rate)s%%.",
+                        rate=company._eh_interest_annual_rate(),
+                    )
+                )
+
+    def _eh_interest_annual_rate(self):
+        """The statutory annual rate (%), as a Decimal."""
+        self.ensure_one()
+        return annual_rate(to_decimal(self.eh_interest_reference_rate), to_decimal(self.eh_interest_margin))
+
+    def _eh_fee_product(self, interest=False):
+        self.ensure_one()
+        if interest:
+            return self.eh_interest_product_id or self.env.ref("eh_collections_case.product_late_interest")
+        return self.eh_fee_product_id or self.env.ref("eh_collections_case.product_late_fee")
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -88,6 +167,8 @@ class ResCompany(models.Model):
                                     "mail_template_id": self.env.ref(f"eh_collections_case.{template}").id,
                                     "channel_call": call,
                                     "channel_letter": letter,
+                                    "statement_note": DEMAND_NOTE if letter else False,
+                                    "apply_statutory_interest": tone == "final",
                                 },
                             )
                             for position, (level, days, wait, tone, template, call, letter) in enumerate(

@@ -11,3 +11,10 @@ class ResConfigSettings(models.TransientModel):
     eh_collections_resolve_paid_cases = fields.Boolean(
         related="company_id.eh_collections_resolve_paid_cases", readonly=False
     )
+    eh_interest_enabled = fields.Boolean(related="company_id.eh_interest_enabled", readonly=False)
+    eh_interest_reference_rate = fields.Float(related="company_id.eh_interest_reference_rate", readonly=False)
+    eh_interest_margin = fields.Float(related="company_id.eh_interest_margin", readonly=False)
+    eh_interest_compensation = fields.Monetary(related="company_id.eh_interest_compensation", readonly=False)
+    eh_fee_product_id = fields.Many2one(related="company_id.eh_fee_product_id", readonly=False)
+    eh_interest_product_id = fields.Many2one(related="company_id.eh_interest_product_id", readonly=False)
+    eh_fee_account_id = fields.Many2one(related="company_id.eh_fee_account_id", readonly=False)

@@ -5,5 +5,7 @@ from . import (
     test_case_refresh,
     test_concurrency,
     test_dunning,
+    test_fees,
+    test_statement,
     test_ui,
 )

@@ -1,1 +1,1 @@
-from . import hold, log_action, send_reminders
+from . import hold, late_fee, log_action, send_reminders

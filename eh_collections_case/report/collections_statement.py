@@ -1,0 +1,150 @@
+from collections import defaultdict
+
+from odoo import api, models
+
+# Aging buckets of the summary (the template prints their titles): (key, lowest age, highest
+# age), ages in days overdue; unapplied credits go to "credits".
+AGING_BUCKETS = (
+    ("not_due", None, 0),
+    ("1_30", 1, 30),
+    ("31_60", 31, 60),
+    ("61_90", 61, 90),
+    ("91_120", 91, 120),
+    ("over_120", 121, None),
+)
+HISTORY_ROWS = 15
+
+
+class ReportCollectionsStatement(models.AbstractModel):
+    """The Statement of Account of a case: the figures the QWeb document prints.
+
+    Everything comes from the open receivable lines of the customer in the case's
+    company, so a statement printed from the customer agrees with the case."""
+
+    _name = "report.eh_collections_case.report_statement"
+    _description = "Statement of Account"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        cases = self.env["eh.collections.case"].browse(docids)
+        level = self.env["eh.collections.level"].browse((data or {}).get("level_id"))
+        return {
+            "doc_ids": docids,
+            "doc_model": "eh.collections.case",
+            "docs": cases,
+            "statements": {
+                case.id: self._statement(case.partner_id, case.company_id, case=case, level=level)
+                for case in cases
+            },
+        }
+
+    def _statement(self, partner, company, case=None, level=None):
+        """The statement of `partner` (a commercial partner) in `company`."""
+        Case = self.env["eh.collections.case"].with_company(company)
+        case = case or Case.search(
+            [("partner_id", "=", partner.id), ("company_id", "=", company.id), ("state", "=", "open")],
+            limit=1,
+        )
+        today = (case or Case.new({"company_id": company.id}))._today()
+        lines = (
+            self.env["account.move.line"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "child_of", partner.id),
+                    ("company_id", "=", company.id),
+                    ("account_type", "=", "asset_receivable"),
+                    ("parent_state", "=", "posted"),
+                    ("reconciled", "=", False),
+                    ("amount_residual", "!=", 0),
+                ],
+                order="date_maturity, id",
+            )
+        )
+        interest = company.eh_interest_enabled
+        rows = []
+        subtotals = defaultdict(float)
+        aging = defaultdict(float)
+        interest_total = 0.0
+        for line in lines:
+            move = line.move_id
+            due = line.date_maturity or line.date
+            age = (today - due).days
+            residual = line.amount_residual_currency if line.currency_id else line.amount_residual
+            currency = line.currency_id or company.currency_id
+            owed = line.amount_residual > 0
+            accrued = move.eh_interest_accrued if interest and owed else 0.0
+            rows.append(
+                {
+                    "name": move.name,
+                    "kind": self._kind(move, line),
+                    "reference": move.ref if move.ref != move.name else "",
+                    "invoice_date": move.invoice_date or line.date,
+                    "due_date": due,
+                    "days_overdue": max(0, age) if owed else 0,
+                    "original": move.amount_total_in_currency_signed if move.is_invoice() else residual,
+                    "residual": residual,
+                    "currency": currency,
+                    "interest": accrued,
+                    "disputed": move.eh_disputed,
+                    "pay_url": move.eh_pay_url if owed and move.is_sale_document() else "",
+                }
+            )
+            subtotals[currency] += residual
+            if accrued:
+                interest_total += currency._convert(accrued, company.currency_id, company, today)
+            aging[self._bucket(age) if owed else "credits"] += line.amount_residual
+        history = case.action_ids.filtered(lambda a: a.state == "done")[:HISTORY_ROWS]
+        return {
+            "partner": partner,
+            "company": company,
+            "case": case,
+            "date": today,
+            "lines": rows,
+            "subtotals": list(subtotals.items()),
+            "aging": aging,
+            "total_due": sum(lines.mapped("amount_residual")),
+            "show_interest": interest,
+            "interest_total": interest_total,
+            "history": history,
+            "banks": company.partner_id.bank_ids,
+            "portal_url": f"{company.get_base_url()}/my/invoices",
+            "level": level,
+        }
+
+    @staticmethod
+    def _bucket(age):
+        return next(
+            key
+            for key, low, high in AGING_BUCKETS
+            if (low is None or age >= low) and (high is None or age <= high)
+        )
+
+    def _kind(self, move, line):
+        if move.move_type == "out_invoice":
+            return self.env._("Invoice")
+        if move.move_type == "out_refund":
+            return self.env._("Credit note")
+        if line.amount_residual < 0:
+            return self.env._("Payment")
+        return self.env._("Entry")
+
+
+class ReportPartnerStatement(models.AbstractModel):
+    """The same statement printed from the customer, in the current company."""
+
+    _name = "report.eh_collections_case.report_partner_statement"
+    _inherit = "report.eh_collections_case.report_statement"
+    _description = "Statement of Account (customer)"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        partners = self.env["res.partner"].browse(docids).commercial_partner_id
+        company = self.env.company
+        return {
+            "doc_ids": partners.ids,
+            "doc_model": "res.partner",
+            "docs": partners,
+            "company": company,
+            "statements": {partner.id: self._statement(partner, company) for partner in partners},
+        }

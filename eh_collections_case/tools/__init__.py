@@ -1,0 +1,1 @@
+"""Pure-Python helpers of the Workbench (no Odoo import): testable on their own."""

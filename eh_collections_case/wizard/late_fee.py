@@ -1,0 +1,362 @@
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import LockError, UserError
+from odoo.tools import format_amount, format_date
+
+from ..tools.charges import (
+    charge_period,
+    prorated_fee,
+    round_money,
+    statutory_interest,
+    to_decimal,
+)
+
+
+@dataclass(frozen=True)
+class Charge:
+    """One fee line: what is charged on one invoice, and up to when."""
+
+    move_id: int
+    kind: str  # "fee", "interest" or "compensation"
+    start: date | None
+    end: date
+    days: int
+    residual: Decimal
+    amount: Decimal
+    description: str
+
+
+class CollectionsLateFee(models.TransientModel):
+    """Charge a case's customer late fees or statutory interest on its overdue invoices.
+
+    The lines are the preview; Post recomputes them on locked invoices and refuses
+    when anything changed, so what is posted is what was shown. Each invoice
+    remembers up to which date it was charged, so nothing is charged twice."""
+
+    _name = "eh.collections.late.fee"
+    _description = "Charge Late Fees"
+
+    case_id = fields.Many2one("eh.collections.case", required=True, readonly=True, ondelete="cascade")
+    company_id = fields.Many2one(related="case_id.company_id")
+    currency_id = fields.Many2one(related="case_id.currency_id")
+    charge = fields.Selection(
+        [
+            ("prorated", "Percent per month"),
+            ("flat", "Flat fee per invoice"),
+            ("interest", "Statutory interest"),
+        ],
+        required=True,
+        default=lambda self: self._default_charge(),
+    )
+    monthly_rate = fields.Float(string="Rate per month (%)", digits=(16, 4), default=1.0)
+    flat_amount = fields.Monetary(
+        string="Fee per invoice", help="In company currency; converted for invoices in another currency."
+    )
+    include_compensation = fields.Boolean(
+        string="Add the fixed compensation",
+        default=lambda self: self._default_include_compensation(),
+        help="The company's fixed recovery compensation, once per invoice.",
+    )
+    date = fields.Date(
+        string="Charge up to",
+        required=True,
+        default=lambda self: self._default_date(),
+        help="Fees and interest run up to this day, included.",
+    )
+    line_ids = fields.One2many(
+        "eh.collections.late.fee.line", "wizard_id", compute="_compute_line_ids", store=True, readonly=True
+    )
+    summary = fields.Char(compute="_compute_line_ids", store=True)
+    warning = fields.Char(compute="_compute_line_ids", store=True)
+
+    def _default_case(self):
+        return self.env["eh.collections.case"].browse(self.env.context.get("default_case_id"))
+
+    def _default_charge(self):
+        return "interest" if self._default_case().company_id.eh_interest_enabled else "prorated"
+
+    def _default_include_compensation(self):
+        return bool(self._default_case().company_id.eh_interest_compensation)
+
+    def _default_date(self):
+        case = self._default_case()
+        return case._today() if case else fields.Date.context_today(self)
+
+    # -- the figures ------------------------------------------------------------
+
+    def _check_input(self):
+        """Refuse what cannot be charged, in the collector's words."""
+        company = self.case_id.company_id
+        if self.date > self.case_id._today():
+            raise UserError(self.env._("Late fees cannot be charged beyond today."))
+        if self.charge == "prorated" and self.monthly_rate <= 0:
+            raise UserError(
+                self.env._("The monthly rate must be positive (%(rate)s%%).", rate=self.monthly_rate)
+            )
+        if self.charge == "flat" and self.currency_id.compare_amounts(self.flat_amount, 0) <= 0:
+            raise UserError(self.env._("The fee per invoice must be positive."))
+        if self.charge == "interest" and not company.eh_interest_enabled:
+            raise UserError(
+                self.env._(
+                    "%(company)s does not charge statutory interest: enable it in the Collections settings.",
+                    company=company.name,
+                )
+            )
+
+    def _chargeable_moves(self):
+        return self.case_id.invoice_ids.filtered(
+            lambda m: m._eh_is_chargeable() and m.invoice_date_due and m.invoice_date_due < self.date
+        )
+
+    def _charges(self):
+        """The lines to charge, computed from the invoices as they are now."""
+        self._check_input()
+        case = self.case_id
+        moves = self._chargeable_moves()
+        if not moves:
+            raise UserError(
+                self.env._(
+                    "%(customer)s has no overdue invoice to charge on %(date)s.",
+                    customer=case.partner_id.display_name,
+                    date=format_date(self.env, self.date),
+                )
+            )
+        charges = []
+        for move in moves:
+            charges.extend(self._charges_on(move))
+        if not charges:
+            raise UserError(
+                self.env._(
+                    "The overdue invoices of %(customer)s are already charged up to %(date)s.",
+                    customer=case.partner_id.display_name,
+                    date=format_date(self.env, self.date),
+                )
+            )
+        return charges
+
+    def _charges_on(self, move):
+        company = self.case_id.company_id
+        currency = move.currency_id
+        digits = currency.decimal_places
+        residual = to_decimal(move.amount_residual)
+        env = self.env
+        if self.charge == "interest":
+            period = charge_period(move.invoice_date_due, move.eh_interest_charged_until, self.date)
+            rate = company._eh_interest_annual_rate()
+            charges = []
+            if period.days:
+                charges.append(
+                    Charge(
+                        move.id,
+                        "interest",
+                        period.start,
+                        period.end,
+                        period.days,
+                        residual,
+                        statutory_interest(residual, rate, period.days, digits),
+                        env._(
+                            "Interest on %(invoice)s: %(rate)s%% a year for %(days)s days on %(residual)s",
+                            invoice=move.name,
+                            rate=rate.normalize(),
+                            days=period.days,
+                            residual=format_amount(env, move.amount_residual, currency),
+                        ),
+                    )
+                )
+            compensation = company.eh_interest_compensation
+            if self.include_compensation and compensation and not move.eh_compensation_charged:
+                charges.append(
+                    Charge(
+                        move.id,
+                        "compensation",
+                        None,
+                        self.date,
+                        0,
+                        residual,
+                        self._in_currency(compensation, currency),
+                        env._("Fixed compensation for recovery costs on %(invoice)s", invoice=move.name),
+                    )
+                )
+            return [c for c in charges if c.amount > 0]
+        period = charge_period(move.invoice_date_due, move.eh_fee_charged_until, self.date)
+        if not period.days:
+            return []
+        if self.charge == "flat":
+            amount = self._in_currency(self.flat_amount, currency)
+            description = env._("Late fee on %(invoice)s", invoice=move.name)
+        else:
+            amount = prorated_fee(residual, to_decimal(self.monthly_rate), period.days, digits)
+            description = env._(
+                "Late fee on %(invoice)s: %(rate)s%% a month for %(days)s days on %(residual)s",
+                invoice=move.name,
+                rate=to_decimal(self.monthly_rate).normalize(),
+                days=period.days,
+                residual=format_amount(env, move.amount_residual, currency),
+            )
+        if amount <= 0:
+            return []
+        return [Charge(move.id, "fee", period.start, period.end, period.days, residual, amount, description)]
+
+    def _in_currency(self, amount, currency):
+        """A company-currency amount in the invoice's currency, at the charge date's rate."""
+        company = self.case_id.company_id
+        converted = company.currency_id._convert(amount, currency, company, self.date)
+        return round_money(to_decimal(converted), currency.decimal_places)
+
+    @api.depends("case_id", "charge", "monthly_rate", "flat_amount", "include_compensation", "date")
+    def _compute_line_ids(self):
+        for wizard in self:
+            wizard.line_ids = [Command.clear()]
+            wizard.warning = wizard.summary = False
+            if not (wizard.case_id and wizard.date):
+                continue
+            try:
+                charges = wizard._charges()
+            except UserError as error:
+                wizard.warning = error.args[0]
+                continue
+            wizard.line_ids = [Command.create(wizard._line_values(c)) for c in charges]
+            wizard.summary = wizard._summary(charges)
+
+    def _line_values(self, charge):
+        return {
+            "move_id": charge.move_id,
+            "kind": charge.kind,
+            "date_from": charge.start,
+            "date_to": charge.end,
+            "days": charge.days,
+            "residual": float(charge.residual),
+            "amount": float(charge.amount),
+            "description": charge.description,
+        }
+
+    def _summary(self, charges):
+        moves = self.env["account.move"].browse([c.move_id for c in charges])
+        totals = defaultdict(Decimal)
+        for charge in charges:
+            totals[moves.browse(charge.move_id).currency_id] += charge.amount
+        return " + ".join(format_amount(self.env, float(total), cur) for cur, total in totals.items())
+
+    # -- posting ------------------------------------------------------------------
+
+    def action_post(self):
+        """Post one fee invoice per currency, exactly as previewed, in one transaction."""
+        self.ensure_one()
+        case = self.case_id
+        moves = self._chargeable_moves()
+        try:
+            moves.lock_for_update()
+        except LockError:
+            raise UserError(
+                self.env._("Someone is charging these invoices right now: try again in a moment.")
+            ) from None
+        moves.invalidate_recordset()
+        charges = self._charges()
+        previewed = [(line.move_id.id, line.kind, line._amount()) for line in self.line_ids]
+        if previewed != [(c.move_id, c.kind, c.amount) for c in charges]:
+            raise UserError(
+                self.env._(
+                    "The invoices changed since this preview (a payment, or a fee charged meanwhile): "
+                    "close and open the wizard again to see the new figures."
+                )
+            )
+        fee_moves = self._create_fee_invoices(charges)
+        fee_moves.action_post()
+        self._mark_charged(charges)
+        case._log_action(
+            [
+                {
+                    "action_type": "fee",
+                    "note": self.env._(
+                        "%(invoice)s: %(amount)s (%(what)s up to %(date)s)",
+                        invoice=fee.name,
+                        amount=format_amount(self.env, fee.amount_total, fee.currency_id),
+                        what=dict(self._fields["charge"]._description_selection(self.env))[self.charge],
+                        date=format_date(self.env, self.date),
+                    ),
+                }
+                for fee in fee_moves
+            ]
+        )
+        action = case.action_view_fees()
+        if len(fee_moves) == 1:
+            action.update(view_mode="form", views=[(False, "form")], res_id=fee_moves.id)
+        return action
+
+    def _create_fee_invoices(self, charges):
+        case = self.case_id
+        company = case.company_id
+        Move = self.env["account.move"].with_company(company)
+        moves = Move.browse([c.move_id for c in charges])
+        by_currency = defaultdict(list)
+        for charge in charges:
+            by_currency[moves.browse(charge.move_id).currency_id].append(charge)
+        partner = case.partner_id.address_get(["invoice"])["invoice"]
+        vals_list = []
+        for currency, currency_charges in by_currency.items():
+            vals_list.append(
+                {
+                    "move_type": "out_invoice",
+                    "company_id": company.id,
+                    "partner_id": partner,
+                    "currency_id": currency.id,
+                    "invoice_date": self.date,
+                    "invoice_origin": self.env._("Collections: %(customer)s", customer=case.partner_id.name),
+                    "eh_fee_case_id": case.id,
+                    "invoice_line_ids": [
+                        Command.create(self._fee_line_values(charge)) for charge in currency_charges
+                    ],
+                }
+            )
+        return Move.create(vals_list)
+
+    def _fee_line_values(self, charge):
+        company = self.case_id.company_id
+        product = company._eh_fee_product(interest=charge.kind != "fee")
+        values = {
+            "product_id": product.id,
+            "name": charge.description,
+            "quantity": 1,
+            "price_unit": float(charge.amount),
+        }
+        if company.eh_fee_account_id:
+            values["account_id"] = company.eh_fee_account_id.id
+        return values
+
+    def _mark_charged(self, charges):
+        Move = self.env["account.move"].sudo()
+        for charge in charges:
+            move = Move.browse(charge.move_id)
+            if charge.kind == "fee":
+                move.eh_fee_charged_until = charge.end
+            elif charge.kind == "interest":
+                move.eh_interest_charged_until = charge.end
+            else:
+                move.eh_compensation_charged = True
+
+
+class CollectionsLateFeeLine(models.TransientModel):
+    _name = "eh.collections.late.fee.line"
+    _description = "Late Fee Preview Line"
+    _order = "id"
+
+    wizard_id = fields.Many2one("eh.collections.late.fee", required=True, ondelete="cascade")
+    move_id = fields.Many2one("account.move", string="Invoice", required=True)
+    currency_id = fields.Many2one(related="move_id.currency_id")
+    kind = fields.Selection(
+        [("fee", "Late fee"), ("interest", "Interest"), ("compensation", "Compensation")], required=True
+    )
+    date_from = fields.Date(string="After")
+    date_to = fields.Date(string="Up to")
+    days = fields.Integer()
+    residual = fields.Monetary()
+    amount = fields.Monetary()
+    description = fields.Char()
+
+    def _amount(self):
+        """The previewed amount as the Decimal it was computed as."""
+        return round_money(to_decimal(self.amount), self.currency_id.decimal_places)
