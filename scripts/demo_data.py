@@ -132,9 +132,23 @@ class DemoLoader:
             values["iap_enrich_auto_done"] = True
         company = self.env["res.company"].create(values)
         self.env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
+        # EU late payment rules: the ECB rate plus 8 points, and 40 EUR per invoice.
+        company.write(
+            {
+                "eh_interest_enabled": True,
+                "eh_interest_reference_rate": 2.15,
+                "eh_interest_margin": 8.0,
+                "eh_interest_compensation": 40.0,
+            }
+        )
+        self._bank_account(company, "BE71 0961 2345 6769")
         admin = self.env.ref("base.user_admin")
         admin.company_ids = [(4, company.id)]
         return company
+
+    def _bank_account(self, company, number):
+        """The account the Statement of Account tells customers to pay into."""
+        self.env["res.partner.bank"].create({"acc_number": number, "partner_id": company.partner_id.id})
 
     def _collector(self, companies):
         group = self.env.ref("eh_collections_case.group_collections_user")
@@ -309,6 +323,7 @@ class DemoLoader:
         """Create the whole demo set; return what was made."""
         main = self.env.ref("base.main_company")
         main.write({"email": main.email or "credit@my-company.example.com"})
+        self._bank_account(main, "US42 1234 5678 9012")
         eur = self._currency("EUR", rate_per_usd=0.92, company=main)
         europe = self._second_company(eur)
         collector = self._collector(main | europe)
@@ -371,6 +386,10 @@ class DemoLoader:
                 case._log_action([{"action_type": "pause", "note": "Customer in restructuring talks"}])
             if position in (0, 1):
                 case.priority = "2"
+            if position == 3:  # a late fee charged through the wizard, as a collector would
+                self.env["eh.collections.late.fee"].with_context(default_case_id=case.id).create(
+                    {"charge": "prorated", "monthly_rate": 1.0}
+                ).action_post()
         return cases
 
     def _story(self, company, partner, moves, index):

@@ -177,3 +177,33 @@ class TestLetterChannel(DunningCommon):
         self.assertIn("Statutory interest accrued", mail["body"])
         # 1,000 x 10 % x 70 / 365 = 19.18
         self.assertIn("19.18", mail["body"])
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerLanguage(DunningCommon):
+    """Reminders and the statement reach a French customer in French (i18n/fr.po)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.env["ir.module.module"]._load_module_terms(["eh_collections_case"], ["fr_FR"], overwrite=True)
+        (cls.customer | cls.invoice_address).lang = "fr_FR"
+
+    @freeze_time(TODAY)
+    def test_reminder_and_statement_in_french(self):
+        invoice = self.post_invoice(1000, 10)
+        self.post_invoice(300, 10, partner=self.other_customer)  # stays in English
+        self.refresh()
+        self.run_cron()
+        by_domain = {mail["email_to"][0].split("@")[1].rstrip(">"): mail for mail in self.reminders()}
+        french, english = by_domain["gemini.example.com"], by_domain["lumber.example.com"]
+        self.assertIn("Rappel amical : factures échues", french["subject"])
+        self.assertIn("Total à régler", french["body"])
+        self.assertIn(invoice.name, french["body"])
+        self.assertIn("Friendly reminder: overdue invoices", english["subject"])
+        html, _kind = self.env["ir.actions.report"]._render_qweb_html(
+            "eh_collections_case.action_report_statement", self.open_case().ids
+        )
+        self.assertIn("Relevé de compte", html.decode())
+        self.assertIn("Jours de retard", html.decode())
