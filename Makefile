@@ -1,5 +1,5 @@
 # Thin entry points; scripts/ does the work and installs what is missing first.
-.PHONY: demo test lint stop
+.PHONY: demo test bench lint stop
 
 ## demo: database collections_demo with the suite and demo receivables, served on 127.0.0.1:8069
 demo:
@@ -8,6 +8,10 @@ demo:
 ## test: every test suite (unit, module tests with the browser tour, e2e); ends with pytest's summary
 test:
 	@scripts/test.sh $(PYTEST_ARGS)
+
+## bench: benchmarks into bench/results (BENCH_SCALE=small: about 100k lines, under 10 minutes)
+bench:
+	@scripts/bench.sh
 
 ## lint: ruff, pylint-odoo and the other pre-commit hooks over the whole tree
 lint:

@@ -2,7 +2,7 @@
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class CaseSnapshot:
 
     def as_dict(self) -> dict:
         """The snapshot as plain JSON-ready values (what a provider is sent)."""
-        values = asdict(self)
+        values = {field.name: getattr(self, field.name) for field in fields(self)}  # all flat values
         values["total_overdue"] = round(float(self.total_overdue), 2)
         return values
 

@@ -27,6 +27,8 @@ LEDGER_FIELDS = (
     "amount_over_120",
 )
 COUNTER_FIELDS = ("followup_count", "last_followup_date", "contact_count", "last_contact_date")
+# Cases the follow-up cron sends per commit (each in its own savepoint).
+FOLLOWUP_BATCH = 50
 
 
 class CollectionsCase(models.Model):
@@ -125,9 +127,7 @@ class CollectionsCase(models.Model):
     dispute_reason = fields.Char(readonly=True)
 
     # The dunning ladder.
-    level_id = fields.Many2one(
-        "eh.collections.level", tracking=True, index=True, readonly=True, check_company=True
-    )
+    level_id = fields.Many2one("eh.collections.level", index=True, readonly=True, check_company=True)
     strategy_id = fields.Many2one(
         "eh.collections.strategy", compute="_compute_ladder", help="The customer's, else the company default."
     )
@@ -193,9 +193,10 @@ class CollectionsCase(models.Model):
     @api.depends("promise_date", "promise_kept", "state")
     @api.depends_context("tz")
     def _compute_promise_status(self):
+        today_of = {company: self.with_company(company)._today() for company in self.company_id}
         for case in self:
             pending = case.state == "open" and bool(case.promise_date) and not case.promise_kept
-            today = case._today()
+            today = today_of.get(case.company_id) or case._today()
             case.has_active_promise = pending and case.promise_date >= today
             case.broken_promise = pending and case.promise_date < today
 
@@ -298,8 +299,14 @@ class CollectionsCase(models.Model):
         "partner_id", "company_id", "level_id", "days_overdue_max", "last_followup_date", "oldest_due_date"
     )
     def _compute_ladder(self):
+        Strategy = self.env["eh.collections.strategy"]
+        strategies = {}
+        for company in self.company_id:
+            mine = self.filtered(lambda c, co=company: c.company_id == co)
+            for partner_id, strategy in Strategy._for_partners(mine.partner_id, company).items():
+                strategies[partner_id, company.id] = strategy
         for case in self:
-            strategy = self.env["eh.collections.strategy"]._for_partner(case.partner_id, case.company_id)
+            strategy = strategies.get((case.partner_id.id, case.company_id.id), Strategy)
             case.strategy_id = strategy
             following = strategy.level_ids.sorted("sequence")
             if case.level_id in following:
@@ -463,7 +470,7 @@ class CollectionsCase(models.Model):
             when=max(done.mapped("date")) if done else None,
         )
         for action in actions:
-            self.message_post(body=action._chatter_body(), subtype_xmlid="mail.mt_note")
+            self._message_log(body=action._chatter_body())  # a note, without notification work
         stage_type = self.stage_id.stage_type
         if any(a.action_type == "promise" for a in done):
             self._move_to_stage("promised")
@@ -535,8 +542,10 @@ class CollectionsCase(models.Model):
 
     @api.model
     def _cron_send_followups(self):
-        """Daily: send the due level of every due case, one savepoint per case and a
-        commit per case, so a crash or a re-run never sends anything twice."""
+        """Daily: send the due level of every due case, a savepoint per case and a
+        commit per batch. A batch's log rows and mails are committed together, so a
+        crash loses a whole batch (sent again by the next run) and a re-run never
+        sends anything twice."""
         cases = self.search(
             [
                 ("state", "=", "open"),
@@ -550,14 +559,16 @@ class CollectionsCase(models.Model):
         due = [(case, level) for case in cases for level in [case._due_level()] if level]
         cron = self.env["ir.cron"]
         cron._commit_progress(remaining=len(due))
-        for case, level in due:
-            if case.try_lock_for_update():  # a collector is sending it by hand right now: next run
-                reason = case._approval_reason(level)
-                if reason:
-                    self.env["eh.collections.followup"]._prepare(case, level, reason)
-                else:
-                    case._send_level(level)
-            if not cron._commit_progress(1):
+        for start in range(0, len(due), FOLLOWUP_BATCH):
+            chunk = due[start : start + FOLLOWUP_BATCH]
+            for case, level in chunk:
+                if case.try_lock_for_update():  # a collector is sending it by hand right now: next run
+                    reason = case._approval_reason(level)
+                    if reason:
+                        self.env["eh.collections.followup"]._prepare(case, level, reason)
+                    else:
+                        case._send_level(level)
+            if not cron._commit_progress(len(chunk)):
                 break
 
     def _approval_reason(self, level):

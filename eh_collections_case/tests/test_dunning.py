@@ -1,6 +1,9 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo.tests import freeze_time, tagged
+
+from odoo.addons.eh_collections_case.models import collections_case as case_module
 
 from .common import TODAY, DunningCommon
 
@@ -92,6 +95,46 @@ class TestDunning(DunningCommon):
         self.assertIn("Payment received", body)
         self.assertIn("750.00", body, "the total to settle nets the credits")
         self.assertEqual(len(self.reminders()[0]["attachments"]), 1, "the overdue invoice is attached")
+
+    @freeze_time(TODAY)
+    def test_a_run_killed_mid_way_resends_nothing(self):
+        """Batches of two: the crash on the third case loses only its own batch,
+        and the next run sends each customer exactly one reminder."""
+        third = self.env["res.partner"].create(
+            {"name": "Gemini Outlet", "is_company": True, "email": "outlet@gemini.example.com"}
+        )
+        for partner in (self.customer, self.other_customer, third):
+            self.post_invoice(500, 10, partner=partner)
+        self.refresh()
+        original = type(self.Case)._send_level
+        sent = []
+
+        def killed_on_the_third(case, level, *args, **kwargs):
+            if len(sent) == 2:
+                raise RuntimeError("killed")  # outside the per-case savepoint: the job dies
+            sent.append(case)
+            return original(case, level, *args, **kwargs)
+
+        cron = self.env.ref("eh_collections_case.ir_cron_send_followups")
+        with (
+            patch.object(case_module, "FOLLOWUP_BATCH", 2),
+            patch.object(type(self.Case), "_send_level", killed_on_the_third),
+            self.enter_registry_test_mode(),
+            self.mock_mail_gateway(),
+        ):
+            cron.method_direct_trigger()
+        self.assertEqual(len(sent), 2, "the job died on the third case")
+        self.env.invalidate_all()
+        emailed = self.env["eh.collections.action"].search([("action_type", "=", "email")]).case_id.partner_id
+        ours = self.customer | self.other_customer | third
+        self.assertEqual(len(emailed & ours), 2, "the first batch stands")
+        self.run_cron()
+        for partner in (self.customer, self.other_customer, third):
+            log = self.open_case(partner).action_ids.filtered(lambda a: a.action_type == "email")
+            self.assertEqual(len(log), 1, partner.name)
+        recipients = [to for mail in self.reminders() for to in mail["email_to"]]
+        self.assertEqual(len(recipients), len(set(recipients)), "nobody got two reminders")
+        self.assertEqual(len(recipients), 3)
 
     @freeze_time(TODAY)
     def test_old_debt_jumps_to_the_level_it_reached(self):

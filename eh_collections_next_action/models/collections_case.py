@@ -21,6 +21,10 @@ ACTIONS = [
     ("manual_review", "Manual review"),
 ]
 PRIORITIES = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
+# A refresh touching up to this many cases syncs their stored next action at once;
+# above, the background job does it, in batches of SYNC_BATCH.
+SYNC_INLINE_LIMIT = 200
+SYNC_BATCH = 2000
 # Logged actions that reach out to the customer: they count as contacts for the ladder.
 CONTACT_TYPES = ("email", "sms", "letter", "call", "meeting", "follow_up")
 SNAPSHOT_DEPENDS = (
@@ -35,6 +39,19 @@ SNAPSHOT_DEPENDS = (
     "partner_id.eh_risk_score",
     "company_id",
 )
+
+
+# The case columns a snapshot reads (flushed before its query).
+SNAPSHOT_COLUMNS = [
+    "state",
+    "days_overdue_max",
+    "total_overdue_amount",
+    "promise_date",
+    "promise_kept",
+    "disputed",
+    "partner_id",
+    "company_id",
+]
 
 
 class CollectionsCase(models.Model):
@@ -62,42 +79,59 @@ class CollectionsCase(models.Model):
     # -- snapshot -------------------------------------------------------------
 
     def _eh_ai_snapshots(self):
-        """Snapshots of all these cases at once: one grouped query over the history."""
+        """Snapshots of all these cases at once: two queries (the case figures, the
+        history grouped by type), whatever the number of cases and log rows."""
         today = fields.Date.context_today(self)
+        cases = self.filtered("id")
+        if not cases:
+            return {}
+        self.env["eh.collections.action"].flush_model(["case_id", "state", "action_type", "date"])
+        cases.flush_recordset(SNAPSHOT_COLUMNS)
+        self.env["res.partner"].flush_model(["eh_risk_score", "eh_risk_updated_at"])
+        ids = tuple(cases.ids)
         stats = {}
-        if self.ids:
-            history = (
-                self.env["eh.collections.action"]
-                .sudo()
-                ._read_group(
-                    [("case_id", "in", self.ids), ("state", "=", "done")],
-                    ["case_id", "action_type"],
-                    ["__count", "date:max"],
-                )
+        for case_id, action_type, count, last in self.env.execute_query(
+            SQL(
+                """SELECT case_id, action_type, COUNT(*), MAX(date) FROM eh_collections_action
+                    WHERE case_id IN %s AND state = 'done' GROUP BY case_id, action_type""",
+                ids,
             )
-            for case, action_type, count, last in history:
-                stats.setdefault(case.id, {})[action_type] = (count, last)
+        ):
+            stats.setdefault(case_id, {})[action_type] = (count, last)
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT c.id, c.state, c.days_overdue_max, c.total_overdue_amount, cur.name,
+                          c.promise_date, c.promise_kept, c.disputed, p.eh_risk_score, p.eh_risk_updated_at
+                     FROM eh_collections_case c
+                     JOIN res_company co ON co.id = c.company_id
+                     JOIN res_currency cur ON cur.id = co.currency_id
+                     JOIN res_partner p ON p.id = c.partner_id
+                    WHERE c.id IN %s""",
+                ids,
+            )
+        )
         snapshots = {}
-        for case in self:
-            by_type = stats.get(case.id, {})
+        for case_id, state, days, overdue, currency, promise_date, kept, disputed, risk, risk_at in rows:
+            by_type = stats.get(case_id, {})
             contacts = [by_type[t] for t in CONTACT_TYPES if t in by_type]
             last_contact = max((last for _count, last in contacts), default=None)
             last_any = max(by_type.items(), key=lambda item: item[1][1], default=None)
             letter = by_type.get("letter")
-            partner = case.partner_id
-            snapshots[case.id] = CaseSnapshot(
-                days_overdue=max(case.days_overdue_max, 0),
-                total_overdue=case.total_overdue_amount,
-                currency=case.currency_id.name or "",
+            promised = state == "open" and bool(promise_date) and not kept
+            active = promised and promise_date >= today
+            snapshots[case_id] = CaseSnapshot(
+                days_overdue=max(days or 0, 0),
+                total_overdue=float(overdue or 0.0),
+                currency=currency or "",
                 contact_count=sum(count for count, _last in contacts),
                 days_since_last_contact=_days(today, last_contact),
-                active_promise=case.has_active_promise,
-                broken_promise=case.broken_promise,
-                promise_days_left=(case.promise_date - today).days if case.has_active_promise else None,
+                active_promise=active,
+                broken_promise=promised and promise_date < today,
+                promise_days_left=(promise_date - today).days if active else None,
                 demand_letter_sent=bool(letter),
                 days_since_demand_letter=_days(today, letter[1]) if letter else None,
-                open_dispute=case.disputed,
-                risk_score=partner.eh_risk_score if partner.eh_risk_updated_at else None,
+                open_dispute=bool(disputed),
+                risk_score=risk if risk_at else None,
                 last_action_type=last_any[0] if last_any else None,
                 days_since_last_action=_days(today, last_any[1][1]) if last_any else None,
             )
@@ -118,6 +152,7 @@ class CollectionsCase(models.Model):
                 continue
             digests = [snapshots[c.id].digest() for c in cases if c.company_id == company]
             cached[company.id] = self.env["eh.ai.suggestion.cache"]._lookup(company, digests, PROMPT_VERSION)
+        thresholds_of = {company: company._eh_ai_thresholds() for company in cases.company_id}
         for case in self:
             snapshot = snapshots.get(case.id)
             if snapshot is None:
@@ -133,9 +168,10 @@ class CollectionsCase(models.Model):
                     )
                 )
                 continue
-            thresholds = case.company_id._eh_ai_thresholds()
+            thresholds = thresholds_of[case.company_id]
             suggestion = deterministic_suggest(snapshot, thresholds)
-            entry = cached.get(case.company_id.id, {}).get(snapshot.digest())
+            company_cache = cached.get(case.company_id.id)
+            entry = company_cache.get(snapshot.digest()) if company_cache else None
             if entry and not guardrail_violation(entry.action, snapshot, thresholds):
                 case.eh_ai_suggested_action = entry.action
                 case.eh_ai_suggested_priority = entry.priority
@@ -148,11 +184,11 @@ class CollectionsCase(models.Model):
                 case.eh_ai_suggestion_source = "deterministic"
 
     def _search_eh_ai_suggested_action(self, operator, value):
+        """Filters use the stored copy (what group-by shows), not a live pass over
+        every open case."""
         if operator not in ("in", "not in"):
             return NotImplemented
-        cases = self.search([("state", "=", "open")])
-        matching = cases.filtered(lambda c: c.eh_ai_suggested_action in value)
-        return [("id", operator, matching.ids)]
+        return [("eh_ai_action_group", operator, value)]
 
     def _eh_ai_sync_action_group(self):
         """Bring the stored copy of the suggested action in step, one UPDATE per value."""
@@ -177,12 +213,30 @@ class CollectionsCase(models.Model):
     # -- hooks: keep the stored copy in step ------------------------------------
 
     def _refresh_from_ledger(self, companies, partners=None):
+        """A refresh of a few cases (a button) syncs them at once; a bulk refresh
+        leaves it to the background job, so it stays a set-based pass."""
         stats = super()._refresh_from_ledger(companies, partners=partners)
         domain = [("state", "=", "open"), ("company_id", "in", companies.ids)]
         if partners:
             domain.append(("partner_id", "in", partners.ids))
-        self.search(domain)._eh_ai_sync_action_group()
+        if self.search_count(domain, limit=SYNC_INLINE_LIMIT + 1) <= SYNC_INLINE_LIMIT:
+            self.search(domain)._eh_ai_sync_action_group()
+        else:
+            self.env.ref("eh_collections_next_action.ir_cron_sync_action_groups")._trigger()
         return stats
+
+    @api.model
+    def _cron_eh_ai_sync_action_groups(self, batch=SYNC_BATCH):
+        """Bring the stored next action of every open case in step, a batch per commit."""
+        ids = self.search([("state", "=", "open")], order="id").ids
+        cron = self.env["ir.cron"]
+        cron._commit_progress(remaining=len(ids))
+        for start in range(0, len(ids), batch):
+            chunk = self.browse(ids[start : start + batch])
+            chunk._eh_ai_sync_action_group()
+            self.env.invalidate_all()
+            if not cron._commit_progress(len(chunk)):
+                break
 
     def _log_action(self, vals_list):
         actions = super()._log_action(vals_list)

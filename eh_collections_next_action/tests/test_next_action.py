@@ -1,11 +1,13 @@
 import json
 from datetime import datetime, time, timedelta
+from unittest.mock import patch
 
 from odoo.tests import freeze_time, tagged
 
 from odoo.addons.eh_account_ai_agent.tests.llm_server import Reply, ScriptedLLMMixin, openai_body
 from odoo.addons.eh_account_ai_agent.tools import ACTION_CODES
 from odoo.addons.eh_collections_case.tests.common import TODAY, CollectionsCommon
+from odoo.addons.eh_collections_next_action.models import collections_case as next_action_module
 
 
 def days_ago(days):
@@ -85,6 +87,24 @@ class TestNextAction(CollectionsCommon):
         self.assertEqual(case.eh_ai_action_group, "phone_call")
         groups = self.Case._read_group([("id", "=", case.id)], ["eh_ai_action_group"], ["__count"])
         self.assertEqual(groups, [("phone_call", 1)])
+
+    def test_bulk_refresh_leaves_the_stored_action_to_the_background_job(self):
+        case = self.case(50)
+        self.env.cr.execute(
+            "UPDATE eh_collections_case SET eh_ai_action_group = 'monitor' WHERE id = %s", [case.id]
+        )
+        case.invalidate_recordset()
+        cron = self.env.ref("eh_collections_next_action.ir_cron_sync_action_groups")
+        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        with patch.object(next_action_module, "SYNC_INLINE_LIMIT", 0):
+            self.refresh()
+        self.assertEqual(case.eh_ai_action_group, "monitor", "not synced inline")
+        self.assertEqual(self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers + 1)
+        with self.enter_registry_test_mode():
+            cron.method_direct_trigger()
+        case.invalidate_recordset()
+        self.assertEqual(case.eh_ai_action_group, "send_first_contact_email")
+        self.assertIn(case, self.Case.search([("eh_ai_suggested_action", "=", "send_first_contact_email")]))
 
     def test_reading_1_or_50_cases_costs_the_same_queries(self):
         partners = self.env["res.partner"].create(

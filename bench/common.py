@@ -1,0 +1,56 @@
+"""What every benchmark script shares: an Odoo environment on a database, timing,
+peak memory and the results folder."""
+
+import json
+import resource
+import statistics
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+@contextmanager
+def odoo_env(database, config=None):
+    """An environment as superuser on `database`; the cursor commits on exit."""
+    from odoo import SUPERUSER_ID, api
+    from odoo.modules.registry import Registry
+    from odoo.tools import config as odoo_config
+
+    odoo_config.parse_config(["-c", config] if config else [], setup_logging=False)
+    with Registry(database).cursor() as cr:
+        yield api.Environment(cr, SUPERUSER_ID, {})
+
+
+def timed(function, repeat=3, before=None):
+    """The median wall time of `repeat` runs of `function` (each after `before`)."""
+    times = []
+    for _ in range(repeat):
+        if before:
+            before()
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def peak_rss_mb():
+    """This process's peak resident memory so far, in MB (Linux reports KB)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def write_results(name, entries):
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(entries, indent=2) + "\n")
+    return path
+
+
+def read_results(name):
+    path = RESULTS / f"{name}.json"
+    return json.loads(path.read_text()) if path.exists() else []
+
+
+def say(message):
+    print(f"  {message}", flush=True)

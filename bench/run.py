@@ -1,0 +1,127 @@
+"""Run every benchmark at one scale and write bench/results/*.json.
+
+Each database is a copy of a template with the suite installed; each measurement
+runs in its own process (see refresh.py, kanban.py, followup.py).
+
+Usage: python bench/run.py --template DB [-c CONFIG] [--scale small|full]
+"""
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from common import say, write_results
+
+HERE = Path(__file__).resolve().parent
+# Per scale: refresh ledgers (lines, customers, run the naive baseline?), kanban cases,
+# follow-up cases.
+SCALES = {
+    "small": {
+        "refresh": [(10_000, 1_000, True), (100_000, 10_000, True)],
+        "kanban": [1_000, 100_000],
+        "followup": [1_000],
+    },
+    "full": {
+        "refresh": [(10_000, 1_000, True), (100_000, 10_000, True), (1_000_000, 100_000, False)],
+        "kanban": [1_000, 100_000],
+        "followup": [10_000],
+    },
+}
+
+
+class Bench:
+    def __init__(self, template, config):
+        self.template = template
+        self.config = config
+
+    def python(self, script, *args):
+        command = [sys.executable, str(HERE / script), *args]
+        if self.config:
+            command += ["-c", self.config]
+        last = ""
+        with subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=HERE) as process:
+            for line in process.stdout:  # progress as it comes; the last line is the result
+                if line.startswith("{"):
+                    last = line
+                else:
+                    print(line, end="", flush=True)
+        if process.returncode:
+            raise SystemExit(f"{script} {' '.join(args)} failed ({process.returncode})")
+        return json.loads(last) if last else None
+
+    def database(self, name, customers, lines, **options):
+        """A fresh copy of the template filled with a generated ledger."""
+        subprocess.run(["dropdb", "--if-exists", name], check=True)
+        subprocess.run(["createdb", "-T", self.template, name], check=True)
+        args = ["-d", name, "--customers", str(customers), "--lines", str(lines)]
+        for key, value in options.items():
+            args += [f"--{key.replace('_', '-')}", str(value)]
+        self.python("generate.py", *args)
+        subprocess.run(["psql", "-X", "-q", "-d", name, "-c", "VACUUM ANALYZE"], check=True)
+        return name
+
+    def refresh(self, lines, customers, naive):
+        say(f"refresh at {lines:,} lines, {customers:,} customers")
+        db = self.database(f"eh_bench_refresh_{lines}", customers, lines)
+        product = self.python("refresh.py", "-d", db, "--mode", "refresh")
+        floor = self.python("refresh.py", "-d", db, "--mode", "floor")
+        entry = {
+            "lines": lines,
+            "partners": customers,
+            "cases": product["cases"],
+            "refresh_s": product["seconds"],
+            "floor_s": floor["seconds"],
+            "ratio_to_floor": round(product["seconds"] / floor["seconds"], 2),
+            "peak_rss_mb": product["peak_rss_mb"],
+        }
+        if naive:
+            baseline = self.python("refresh.py", "-d", db, "--mode", "naive", "--repeat", "1")
+            entry.update(
+                naive_s=baseline["seconds"],
+                speedup_vs_naive=round(baseline["seconds"] / product["seconds"], 1),
+                naive_peak_rss_mb=baseline["peak_rss_mb"],
+            )
+        subprocess.run(["dropdb", db], check=True)
+        say(json.dumps(entry))
+        return entry
+
+    def kanban(self, cases):
+        say(f"kanban at {cases:,} cases")
+        db = self.database(f"eh_bench_kanban_{cases}", cases, cases, history=0)
+        entry = self.python("kanban.py", "-d", db)
+        subprocess.run(["dropdb", db], check=True)
+        say(json.dumps(entry))
+        return entry
+
+    def followup(self, cases):
+        say(f"follow-up at {cases:,} due cases")
+        db = self.database(f"eh_bench_followup_{cases}", cases, cases, history=0, due_days=10)
+        entry = self.python("followup.py", "-d", db)
+        subprocess.run(["dropdb", db], check=True)
+        say(json.dumps(entry))
+        return entry
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--template", required=True)
+    parser.add_argument("--config", "-c")
+    parser.add_argument("--scale", choices=SCALES, default="full")
+    parser.add_argument("--only", choices=["refresh", "kanban", "followup"], action="append")
+    args = parser.parse_args(argv)
+    scale = SCALES[args.scale]
+    bench = Bench(args.template, args.config)
+    only = args.only or ["refresh", "kanban", "followup"]
+    if "refresh" in only:
+        write_results("refresh", [bench.refresh(*point) for point in scale["refresh"]])
+    if "kanban" in only:
+        write_results("kanban", [bench.kanban(cases) for cases in scale["kanban"]])
+    if "followup" in only:
+        write_results("followup", [bench.followup(cases) for cases in scale["followup"]])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
