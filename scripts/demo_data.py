@@ -132,6 +132,8 @@ class DemoLoader:
             values["iap_enrich_auto_done"] = True
         company = self.env["res.company"].create(values)
         self.env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
+        # The generic chart sets its own currency: back to euros before any entry exists.
+        company.write({"currency_id": eur.id, "country_id": self.env.ref("base.be").id})
         # EU late payment rules: the ECB rate plus 8 points, and 40 EUR per invoice.
         company.write(
             {
