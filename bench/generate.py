@@ -188,7 +188,7 @@ class LedgerGenerator:
             """CREATE UNLOGGED TABLE bench_gen AS
                SELECT n, p.id AS partner_id, p.name AS partner_name,
                       CASE WHEN n > %(open)s THEN 'full' WHEN n %% 5 = 1 THEN 'partial' ELSE 'open' END AS kind,
-                      round((100 + (n * 7919) %% 990000 / 100.0)::numeric, 2) AS amount,
+                      round((100 + (n::bigint * 7919) %% 990000 / 100.0)::numeric, 2) AS amount,
                       %(today)s::date - COALESCE(%(due_days)s, (n * 37) %% 240 - 30) AS due,
                       nextval('account_move_id_seq') AS move_id,
                       nextval('account_move_line_id_seq') AS rec_id,
