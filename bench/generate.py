@@ -22,6 +22,26 @@ from common import odoo_env, say
 TEMPLATE_AMOUNT = 100.0
 TEMPLATE_PAID = 30.0
 PARTIAL_SHARE = 0.3  # a partly paid invoice got 30 % of its amount
+STAMP = "now() at time zone 'UTC'"
+# Amount columns copied from a template row scaled to the generated amount.
+MOVE_AMOUNTS = (
+    "amount_untaxed",
+    "amount_total",
+    "amount_untaxed_signed",
+    "amount_total_signed",
+    "amount_total_in_currency_signed",
+    "amount_untaxed_in_currency_signed",
+    "quick_edit_total_amount",
+)
+LINE_AMOUNTS = (
+    "debit",
+    "credit",
+    "balance",
+    "amount_currency",
+    "price_unit",
+    "price_subtotal",
+    "price_total",
+)
 # Columns that differ between any two invoices by nature (numbers, ids, stamps).
 UNCOMPARED = {
     "id", "name", "move_id", "move_name", "sequence_number", "sequence_prefix", "payment_reference",
@@ -37,6 +57,11 @@ def columns(cr, table):
         [table],
     )
     return [name for (name,) in cr.fetchall()]
+
+
+def scaled(names, scale):
+    """Overrides multiplying the template's amount columns `names` by `scale` (SQL)."""
+    return {name: f"t.{name} * {scale}" for name in names}
 
 
 def clone(cr, table, template_id, source, overrides):
@@ -178,8 +203,8 @@ class LedgerGenerator:
                 "ref": "'BENCH-' || g.idx",
                 "email": "'ap' || g.idx || '@bench.example.com'",
                 "email_normalized": "'ap' || g.idx || '@bench.example.com'",
-                "create_date": "now() at time zone 'UTC'",
-                "write_date": "now() at time zone 'UTC'",
+                "create_date": STAMP,
+                "write_date": STAMP,
             },
         )
         total = int(lines * (1 + history))
@@ -222,13 +247,12 @@ class LedgerGenerator:
                ANALYZE bench_gen;""",
             {"share": PARTIAL_SHARE, "today": self.today},
         )
-        stamp = "now() at time zone 'UTC'"
         clone(
             cr,
             "account_full_reconcile",
             tpl["full"].id,
             "SELECT * FROM bench_gen WHERE kind = 'full'",
-            {"id": "g.full_id", "create_date": stamp, "write_date": stamp},
+            {"id": "g.full_id", "create_date": STAMP, "write_date": STAMP},
         )
         with self._without_gin_indexes(("account_move", "account_move_line", "res_partner")):
             self._bulk_invoices(tpl)
@@ -261,7 +285,6 @@ class LedgerGenerator:
         residual = "g.amount - g.paid"
         name = "'BINV/' || lpad(g.n::text, 8, '0')"
         state = "CASE g.kind WHEN 'open' THEN 'not_paid' WHEN 'full' THEN 'paid' ELSE 'partial' END"
-        stamp = "now() at time zone 'UTC'"
         clone(
             self.cr,
             "account_move",
@@ -280,25 +303,14 @@ class LedgerGenerator:
                 "date": "g.inv_date",
                 "invoice_date": "g.inv_date",
                 "invoice_date_due": "g.due",
-                **{
-                    col: f"t.{col} * {scale}"
-                    for col in (
-                        "amount_untaxed",
-                        "amount_total",
-                        "amount_untaxed_signed",
-                        "amount_total_signed",
-                        "amount_total_in_currency_signed",
-                        "amount_untaxed_in_currency_signed",
-                        "quick_edit_total_amount",
-                    )
-                },
+                **scaled(MOVE_AMOUNTS, scale),
                 "amount_residual": residual,
                 "amount_residual_signed": residual,
                 "payment_state": state,
                 "is_manually_modified": "g.kind != 'open'",  # set when a reconciliation writes the invoice
                 "access_token": "NULL",
-                "create_date": stamp,
-                "write_date": stamp,
+                "create_date": STAMP,
+                "write_date": STAMP,
             },
         )
         matching = "CASE g.kind WHEN 'partial' THEN 'P' || g.partial_id WHEN 'full' THEN g.full_id::text END"
@@ -308,21 +320,9 @@ class LedgerGenerator:
             "partner_id": "g.partner_id",
             "date": "g.inv_date",
             "invoice_date": "g.inv_date",
-            "create_date": stamp,
-            "write_date": stamp,
-            **{
-                col: f"t.{col} * {scale}"
-                for col in (
-                    "debit",
-                    "credit",
-                    "balance",
-                    "amount_currency",
-                    "price_unit",
-                    "price_subtotal",
-                    "price_total",
-                    "tax_base_amount",
-                )
-            },
+            "create_date": STAMP,
+            "write_date": STAMP,
+            **scaled((*LINE_AMOUNTS, "tax_base_amount"), scale),
         }
         clone(
             self.cr,
@@ -353,7 +353,6 @@ class LedgerGenerator:
         source = "SELECT * FROM bench_gen WHERE kind != 'open'"
         scale = f"g.paid / {TEMPLATE_PAID}"
         name = "'BPAY/' || lpad(g.n::text, 8, '0')"
-        stamp = "now() at time zone 'UTC'"
         clone(
             self.cr,
             "account_move",
@@ -368,44 +367,18 @@ class LedgerGenerator:
                 "commercial_partner_id": "g.partner_id",
                 "invoice_partner_display_name": "g.partner_name",
                 "date": "g.pay_date",
-                **{
-                    col: f"t.{col} * {scale}"
-                    for col in (
-                        "amount_untaxed",
-                        "amount_total",
-                        "amount_residual",
-                        "amount_untaxed_signed",
-                        "amount_total_signed",
-                        "amount_residual_signed",
-                        "amount_total_in_currency_signed",
-                        "amount_untaxed_in_currency_signed",
-                        "quick_edit_total_amount",
-                    )
-                },
-                "create_date": stamp,
-                "write_date": stamp,
+                **scaled((*MOVE_AMOUNTS, "amount_residual", "amount_residual_signed"), scale),
+                "create_date": STAMP,
+                "write_date": STAMP,
             },
         )
         common = {
             "move_id": "g.pay_move_id",
             "move_name": name,
             "date": "g.pay_date",
-            "create_date": stamp,
-            "write_date": stamp,
-            **{
-                col: f"t.{col} * {scale}"
-                for col in (
-                    "debit",
-                    "credit",
-                    "balance",
-                    "amount_currency",
-                    "amount_residual",
-                    "amount_residual_currency",
-                    "price_unit",
-                    "price_subtotal",
-                    "price_total",
-                )
-            },
+            "create_date": STAMP,
+            "write_date": STAMP,
+            **scaled((*LINE_AMOUNTS, "amount_residual", "amount_residual_currency"), scale),
         }
         clone(
             self.cr,
@@ -444,8 +417,8 @@ class LedgerGenerator:
                 "credit_amount_currency": "g.paid",
                 "full_reconcile_id": "g.full_id",
                 "max_date": "GREATEST(g.inv_date, g.pay_date)",
-                "create_date": stamp,
-                "write_date": stamp,
+                "create_date": STAMP,
+                "write_date": STAMP,
             },
         )
 

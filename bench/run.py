@@ -88,21 +88,20 @@ class Bench:
         say(json.dumps(entry))
         return entry
 
-    def kanban(self, cases):
-        say(f"kanban at {cases:,} cases")
-        db = self.database(f"eh_bench_kanban_{cases}", cases, cases, history=0, due_days=40)
-        entry = self.python("kanban.py", "-d", db)
+    def per_case(self, name, cases, due_days):
+        """`name`.py on `cases` customers with one open invoice each, `due_days` overdue."""
+        say(f"{name} at {cases:,} cases")
+        db = self.database(f"eh_bench_{name}_{cases}", cases, cases, history=0, due_days=due_days)
+        entry = self.python(f"{name}.py", "-d", db)
         subprocess.run(["dropdb", db], check=True)
         say(json.dumps(entry))
         return entry
 
+    def kanban(self, cases):
+        return self.per_case("kanban", cases, due_days=40)  # past every ladder's first level
+
     def followup(self, cases):
-        say(f"follow-up at {cases:,} due cases")
-        db = self.database(f"eh_bench_followup_{cases}", cases, cases, history=0, due_days=10)
-        entry = self.python("followup.py", "-d", db)
-        subprocess.run(["dropdb", db], check=True)
-        say(json.dumps(entry))
-        return entry
+        return self.per_case("followup", cases, due_days=10)  # the first level is due
 
 
 def main(argv=None):

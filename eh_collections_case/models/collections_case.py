@@ -195,10 +195,16 @@ class CollectionsCase(models.Model):
     def _compute_promise_status(self):
         today_of = {company: self.with_company(company)._today() for company in self.company_id}
         for case in self:
-            pending = case.state == "open" and bool(case.promise_date) and not case.promise_kept
             today = today_of.get(case.company_id) or case._today()
-            case.has_active_promise = pending and case.promise_date >= today
-            case.broken_promise = pending and case.promise_date < today
+            case.has_active_promise, case.broken_promise = self._promise_flags(
+                case.state, case.promise_date, case.promise_kept, today
+            )
+
+    @staticmethod
+    def _promise_flags(state, promise_date, kept, today):
+        """(active, broken): a pending promise dated today or later, or before today."""
+        pending = state == "open" and bool(promise_date) and not kept
+        return pending and promise_date >= today, pending and promise_date < today
 
     def _promise_domain(self, operator, value, active):
         """Pending promises dated today or later (active) or before today (broken)."""

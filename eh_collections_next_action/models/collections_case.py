@@ -117,8 +117,7 @@ class CollectionsCase(models.Model):
             last_contact = max((last for _count, last in contacts), default=None)
             last_any = max(by_type.items(), key=lambda item: item[1][1], default=None)
             letter = by_type.get("letter")
-            promised = state == "open" and bool(promise_date) and not kept
-            active = promised and promise_date >= today
+            active, broken = self._promise_flags(state, promise_date, kept, today)
             snapshots[case_id] = CaseSnapshot(
                 days_overdue=max(days or 0, 0),
                 total_overdue=float(overdue or 0.0),
@@ -126,7 +125,7 @@ class CollectionsCase(models.Model):
                 contact_count=sum(count for count, _last in contacts),
                 days_since_last_contact=_days(today, last_contact),
                 active_promise=active,
-                broken_promise=promised and promise_date < today,
+                broken_promise=broken,
                 promise_days_left=(promise_date - today).days if active else None,
                 demand_letter_sent=bool(letter),
                 days_since_demand_letter=_days(today, letter[1]) if letter else None,
