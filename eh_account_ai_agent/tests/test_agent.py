@@ -3,11 +3,11 @@ import json
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
-from odoo.addons.eh_account_ai_agent.tools import CaseSnapshot
+from odoo.addons.eh_account_ai_agent.tools import PROMPT_VERSION, CaseSnapshot
 
 from .llm_server import Reply, ScriptedLLMMixin, anthropic_body
 
-SNAPSHOT = CaseSnapshot(days_overdue=95, total_overdue=4200.0, contact_count=1)
+SNAPSHOT = CaseSnapshot(days_overdue=95, total_overdue=4200.0, followup_count=1)
 
 
 @tagged("post_install", "-at_install")
@@ -48,9 +48,7 @@ class TestAgent(ScriptedLLMMixin, TransactionCase):
             ("ok", "anthropic", "claude-test", SNAPSHOT.digest(), "send_demand_letter"),
         )
         self.assertGreater(call.input_tokens, 0)
-        cached = self.env["eh.ai.suggestion.cache"]._lookup(
-            self.company, [SNAPSHOT.digest()], "next-action-v1"
-        )
+        cached = self.env["eh.ai.suggestion.cache"]._lookup(self.company, [SNAPSHOT.digest()], PROMPT_VERSION)
         self.assertEqual(cached[SNAPSHOT.digest()].rationale, "Send the demand letter today.")
 
     def test_rejected_answer_is_audited_not_cached(self):
@@ -62,7 +60,7 @@ class TestAgent(ScriptedLLMMixin, TransactionCase):
         self.assertEqual(call.outcome, "fallback")
         self.assertIn("guardrail", call.fallback_reason)
         self.assertFalse(
-            self.env["eh.ai.suggestion.cache"]._lookup(self.company, [SNAPSHOT.digest()], "next-action-v1")
+            self.env["eh.ai.suggestion.cache"]._lookup(self.company, [SNAPSHOT.digest()], PROMPT_VERSION)
         )
 
     def test_failed_call_is_audited_as_error(self):

@@ -46,23 +46,22 @@ def _money(snapshot: CaseSnapshot) -> str:
 def deterministic_suggest(snapshot: CaseSnapshot, thresholds: Thresholds) -> Suggestion:
     """The ladder's answer for a case. Rules, in order:
 
-    1. active promise or payment plan: monitor;
+    1. active promise: monitor;
     (an open dispute: manual review, before any escalation;)
     2. lapsed, unkept promise: escalate the broken promise;
     3. at the write-off threshold: write-off review;
     4. at the agency threshold, a demand letter sent long enough ago: agency referral;
     5. at the demand-letter threshold, no letter yet: send the demand letter;
-    6. at the phone threshold, a contact made, no letter yet: phone call;
-    7. at the first-contact threshold, no contact yet: first contact email;
+    6. at the phone threshold, followed up before, no letter yet: phone call;
+    7. at the first-contact threshold, never followed up: first contact email;
     8. anything else: manual review.
     """
     days, t = snapshot.days_overdue, thresholds
-    if snapshot.active_promise or snapshot.active_payment_plan:
-        what = "a promise to pay" if snapshot.active_promise else "a payment plan"
+    if snapshot.active_promise:
         return Suggestion(
             Action.MONITOR,
             Priority.LOW,
-            f"Rule 1 (monitor): the customer has {what} running; no escalation while it holds, "
+            f"Rule 1 (monitor): the customer has a promise to pay running; no escalation while it holds, "
             f"whatever the {days} days overdue.",
             "R1_active_promise",
         )
@@ -113,20 +112,20 @@ def deterministic_suggest(snapshot: CaseSnapshot, thresholds: Thresholds) -> Sug
             f"demand-letter threshold and no demand letter was sent; {_money(snapshot)} overdue.",
             "R5_demand_letter",
         )
-    if days >= t.phone and snapshot.contact_count > 0 and not snapshot.demand_letter_sent:
+    if days >= t.phone and snapshot.followup_count > 0 and not snapshot.demand_letter_sent:
         return Suggestion(
             Action.PHONE_CALL,
             Priority.MEDIUM,
             f"Rule 6 (phone_call): {days} days overdue reaches the {t.phone}-day phone threshold after "
-            f"{snapshot.contact_count} contact(s) without payment; call the customer.",
+            f"{snapshot.followup_count} follow-up(s) without payment; call the customer.",
             "R6_phone",
         )
-    if days >= t.first_contact and snapshot.contact_count == 0:
+    if days >= t.first_contact and snapshot.followup_count == 0:
         return Suggestion(
             Action.SEND_FIRST_CONTACT_EMAIL,
             Priority.MEDIUM,
             f"Rule 7 (send_first_contact_email): {days} days overdue reaches the {t.first_contact}-day "
-            "first-contact threshold and the customer was never contacted.",
+            "first-contact threshold and the customer was never followed up.",
             "R7_first_contact",
         )
     return Suggestion(Action.MANUAL_REVIEW, Priority.LOW, _waiting_rationale(snapshot, t), "R8_manual_review")
@@ -147,8 +146,8 @@ def _waiting_rationale(snapshot: CaseSnapshot, t: Thresholds) -> str:
             "threshold; nothing to do yet."
         )
     return (
-        f"Rule 8 (manual_review): {days} days overdue after {snapshot.contact_count} contact(s) sits between "
-        f"thresholds (phone at {t.phone}, demand letter at {t.demand_letter}); review by hand."
+        f"Rule 8 (manual_review): {days} days overdue after {snapshot.followup_count} follow-up(s) sits "
+        f"between thresholds (phone at {t.phone}, demand letter at {t.demand_letter}); review by hand."
     )
 
 
@@ -164,8 +163,8 @@ def guardrail_violation(action: str, snapshot: CaseSnapshot, thresholds: Thresho
         Action.PHONE_CALL.value,
         Action.SEND_FIRST_CONTACT_EMAIL.value,
     }
-    if (snapshot.active_promise or snapshot.active_payment_plan) and action in escalations:
-        return f"{action} during an active promise or payment plan"
+    if snapshot.active_promise and action in escalations:
+        return f"{action} during an active promise"
     if snapshot.open_dispute and action in escalations:
         return f"{action} while the case is in dispute"
     if action == Action.ESCALATE_BROKEN_PROMISE and not snapshot.broken_promise:

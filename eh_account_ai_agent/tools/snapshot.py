@@ -9,24 +9,23 @@ from dataclasses import dataclass, fields
 class CaseSnapshot:
     """The state of one collections case at one moment.
 
-    It carries amounts, ages, counts, flags and a segment label only: no customer
-    name, email, address or free text, so it can be sent to an LLM provider and
-    hashed as the key of a cached suggestion.
+    It carries amounts, ages, counts and flags only: no customer name, email,
+    address or free text, so it can be sent to an LLM provider and hashed as the key
+    of a cached suggestion. `followup_count` counts the reminders, calls, meetings and
+    messages sent to the customer (the case's follow-ups), whether or not it answered.
     """
 
     days_overdue: int
     total_overdue: float
     currency: str = "USD"
-    contact_count: int = 0
-    days_since_last_contact: int | None = None
+    followup_count: int = 0
+    days_since_last_followup: int | None = None
     active_promise: bool = False
     broken_promise: bool = False
     promise_days_left: int | None = None
     demand_letter_sent: bool = False
     days_since_demand_letter: int | None = None
-    active_payment_plan: bool = False
     open_dispute: bool = False
-    segment: str = "standard"
     risk_score: int | None = None
     last_action_type: str | None = None
     days_since_last_action: int | None = None
@@ -34,8 +33,8 @@ class CaseSnapshot:
     def __post_init__(self):
         if self.days_overdue < 0:
             raise ValueError("days_overdue cannot be negative")
-        if self.contact_count < 0:
-            raise ValueError("contact_count cannot be negative")
+        if self.followup_count < 0:
+            raise ValueError("followup_count cannot be negative")
         if self.risk_score is not None and not 0 <= self.risk_score <= 100:
             raise ValueError("risk_score must be between 0 and 100")
 

@@ -15,46 +15,46 @@ def ladder(days, **flags):
     [
         (29, {}, "manual_review", "low"),
         (30, {}, "send_first_contact_email", "medium"),
-        (44, {"contact_count": 1}, "manual_review", "low"),
-        (45, {"contact_count": 1}, "phone_call", "medium"),
-        (89, {"contact_count": 2}, "phone_call", "medium"),
-        (90, {"contact_count": 2}, "send_demand_letter", "high"),
+        (44, {"followup_count": 1}, "manual_review", "low"),
+        (45, {"followup_count": 1}, "phone_call", "medium"),
+        (89, {"followup_count": 2}, "phone_call", "medium"),
+        (90, {"followup_count": 2}, "send_demand_letter", "high"),
         (89, {}, "send_first_contact_email", "medium"),
         (90, {}, "send_demand_letter", "high"),
         (
             119,
-            {"contact_count": 3, "demand_letter_sent": True, "days_since_demand_letter": 30},
+            {"followup_count": 3, "demand_letter_sent": True, "days_since_demand_letter": 30},
             "manual_review",
             "low",
         ),
         (
             120,
-            {"contact_count": 3, "demand_letter_sent": True, "days_since_demand_letter": 30},
+            {"followup_count": 3, "demand_letter_sent": True, "days_since_demand_letter": 30},
             "refer_to_collections_agency",
             "high",
         ),
-        (120, {"contact_count": 3}, "send_demand_letter", "high"),
+        (120, {"followup_count": 3}, "send_demand_letter", "high"),
         (
             130,
-            {"contact_count": 3, "demand_letter_sent": True, "days_since_demand_letter": 13},
+            {"followup_count": 3, "demand_letter_sent": True, "days_since_demand_letter": 13},
             "manual_review",
             "low",
         ),
         (
             130,
-            {"contact_count": 3, "demand_letter_sent": True, "days_since_demand_letter": 14},
+            {"followup_count": 3, "demand_letter_sent": True, "days_since_demand_letter": 14},
             "refer_to_collections_agency",
             "high",
         ),
         (
             199,
-            {"contact_count": 3, "demand_letter_sent": True, "days_since_demand_letter": 60},
+            {"followup_count": 3, "demand_letter_sent": True, "days_since_demand_letter": 60},
             "refer_to_collections_agency",
             "high",
         ),
         (
             200,
-            {"contact_count": 3, "demand_letter_sent": True, "days_since_demand_letter": 60},
+            {"followup_count": 3, "demand_letter_sent": True, "days_since_demand_letter": 60},
             "write_off_review",
             "high",
         ),
@@ -78,12 +78,8 @@ def test_active_promise_wins_over_everything():
         )
 
 
-def test_payment_plan_is_monitored():
-    assert ladder(300, active_payment_plan=True).action.value == "monitor"
-
-
 def test_dispute_before_any_escalation():
-    for flags in ({}, {"broken_promise": True}, {"contact_count": 2}):
+    for flags in ({}, {"broken_promise": True}, {"followup_count": 2}):
         result = ladder(250, open_dispute=True, **flags)
         assert result.action.value == "manual_review"
         assert "dispute" in result.rationale.lower()
@@ -97,7 +93,7 @@ def test_broken_promise_before_write_off():
 
 
 def test_rationale_names_rule_and_amount():
-    result = ladder(95, contact_count=1)
+    result = ladder(95, followup_count=1)
     assert "Rule 5" in result.rationale
     assert "90-day" in result.rationale
     assert "5,000.00 USD" in result.rationale
@@ -105,7 +101,7 @@ def test_rationale_names_rule_and_amount():
 
 def test_custom_thresholds():
     lenient = Thresholds(first_contact=10, phone=20, demand_letter=40, agency=60, write_off=100)
-    snapshot = CaseSnapshot(days_overdue=40, total_overdue=10.0, contact_count=1)
+    snapshot = CaseSnapshot(days_overdue=40, total_overdue=10.0, followup_count=1)
     assert deterministic_suggest(snapshot, lenient).action.value == "send_demand_letter"
 
 
@@ -142,12 +138,12 @@ def test_guardrails_match_the_ladder():
 
 def test_every_ladder_answer_passes_its_own_guardrails():
     for days in range(0, 260, 7):
-        for contact_count in (0, 2):
+        for followup_count in (0, 2):
             for letter in (None, 5, 30):
                 snapshot = CaseSnapshot(
                     days,
                     100.0,
-                    contact_count=contact_count,
+                    followup_count=followup_count,
                     demand_letter_sent=letter is not None,
                     days_since_demand_letter=letter,
                 )
@@ -156,6 +152,6 @@ def test_every_ladder_answer_passes_its_own_guardrails():
 
 
 def test_digest_is_stable_and_sensitive():
-    a = CaseSnapshot(40, 100.0, contact_count=1)
-    assert a.digest() == CaseSnapshot(40, 100.0, contact_count=1).digest()
-    assert a.digest() != CaseSnapshot(41, 100.0, contact_count=1).digest()
+    a = CaseSnapshot(40, 100.0, followup_count=1)
+    assert a.digest() == CaseSnapshot(40, 100.0, followup_count=1).digest()
+    assert a.digest() != CaseSnapshot(41, 100.0, followup_count=1).digest()
