@@ -367,25 +367,21 @@ class DemoLoader:
                     [{"action_type": "call", "contact_made": True, "note": "Spoke to accounts payable."}]
                 )
             if position % 9 == 2:
-                case._record_promise(round(case.total_overdue_amount / 2, 2), self.today + timedelta(days=7))
                 case._log_action(
                     [
                         {
                             "action_type": "promise",
                             "contact_made": True,
-                            "promise_amount": case.promise_amount,
-                            "promise_date": case.promise_date,
+                            "promise_amount": round(case.total_overdue_amount / 2, 2),
+                            "promise_date": self.today + timedelta(days=7),
                             "note": "Half now, the rest at month end.",
                         }
                     ]
                 )
             if position == 5:
-                case._set_hold(disputed=True, dispute_reason="Goods damaged on delivery")
-                case._log_action([{"action_type": "dispute", "note": "Goods damaged on delivery"}])
-                case._move_to_stage("disputed")
+                case.action_dispute("Goods damaged on delivery")
             if position == 7:
-                case._set_hold(paused=True, pause_reason="Customer in restructuring talks")
-                case._log_action([{"action_type": "pause", "note": "Customer in restructuring talks"}])
+                case.action_pause("Customer in restructuring talks")
             if position in (0, 1):
                 case.priority = "2"
             if position == 3:  # a late fee charged through the wizard, as a collector would

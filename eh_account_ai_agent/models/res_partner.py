@@ -43,7 +43,7 @@ class ResPartner(models.Model):
 
     def _eh_compute_risk_scores(self):
         """Score these commercial partners from their posted customer invoices."""
-        today = fields.Date.context_today(self)
+        today = self._eh_risk_today()
         history = self._eh_risk_history()
         extra = self._eh_risk_extra_counts()
         now = fields.Datetime.now()
@@ -57,6 +57,11 @@ class ResPartner(models.Model):
                     "eh_risk_updated_at": now,
                 }
             )
+
+    def _eh_risk_today(self):
+        """The day the score is computed for: the user's today; the collections bridge
+        makes it the company's, as everywhere in the suite."""
+        return fields.Date.context_today(self)
 
     def _eh_risk_history(self):
         """Invoice records per commercial partner: one query over their receivable lines."""

@@ -1,6 +1,15 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
-from ..tools.charges import charge_period, statutory_interest, to_decimal
+from ..tools.case_method import in_case_method
+
+# Set on an invoice only when late fees are posted from its case.
+FEE_MARKERS = (
+    "eh_fee_case_id",
+    "eh_fee_charged_until",
+    "eh_interest_charged_until",
+    "eh_compensation_charged",
+)
 
 
 class AccountMove(models.Model):
@@ -13,7 +22,11 @@ class AccountMove(models.Model):
         help="Excluded from the amounts chased and from reminders while disputed.",
     )
     eh_dispute_reason = fields.Char(string="Dispute reason", copy=False)
-    eh_days_overdue = fields.Integer(string="Days overdue", compute="_compute_eh_days_overdue")
+    eh_days_overdue = fields.Integer(
+        string="Days overdue",
+        compute="_compute_eh_days_overdue",
+        help="Days since its oldest overdue instalment fell due.",
+    )
     eh_pay_url = fields.Char(string="Payment link", compute="_compute_eh_pay_url")
     eh_fee_case_id = fields.Many2one(
         "eh.collections.case",
@@ -35,38 +48,34 @@ class AccountMove(models.Model):
     eh_interest_accrued = fields.Monetary(
         string="Accrued interest",
         compute="_compute_eh_interest_accrued",
-        help="Statutory interest on the residual since the due date (or since it was last "
+        help="Statutory interest on the overdue instalments since they fell due (or since it was last "
         "invoiced), not yet invoiced.",
     )
+    eh_collections_case_id = fields.Many2one(
+        "eh.collections.case",
+        string="Collections case",
+        compute="_compute_eh_collections_case_id",
+        groups="eh_collections_case.group_collections_user",
+    )
+    eh_reminder_count = fields.Integer(
+        string="Reminders",
+        compute="_compute_eh_reminder_count",
+        groups="eh_collections_case.group_collections_user",
+    )
 
+    def _eh_open_receivable_lines(self):
+        AML = self.env["account.move.line"]
+        return self.line_ids.filtered_domain(AML._eh_open_receivable_domain())
+
+    @api.depends("line_ids.eh_days_overdue", "line_ids.reconciled")
     def _compute_eh_days_overdue(self):
-        today = fields.Date.context_today(self)
         for move in self:
-            due = move.invoice_date_due
-            move.eh_days_overdue = max(0, (today - due).days) if due else 0
+            move.eh_days_overdue = max(move._eh_open_receivable_lines().mapped("eh_days_overdue"), default=0)
 
-    @api.depends_context("tz")
+    @api.depends("line_ids.eh_interest_accrued", "line_ids.reconciled")
     def _compute_eh_interest_accrued(self):
-        today = fields.Date.context_today(self)
         for move in self:
-            company = move.company_id
-            if not (
-                company.eh_interest_enabled
-                and move._eh_is_chargeable()
-                and move.invoice_date_due
-                and move.invoice_date_due < today
-            ):
-                move.eh_interest_accrued = 0.0
-                continue
-            period = charge_period(move.invoice_date_due, move.eh_interest_charged_until, today)
-            move.eh_interest_accrued = float(
-                statutory_interest(
-                    to_decimal(move.amount_residual),
-                    company._eh_interest_annual_rate(),
-                    period.days,
-                    move.currency_id.decimal_places,
-                )
-            )
+            move.eh_interest_accrued = sum(move._eh_open_receivable_lines().mapped("eh_interest_accrued"))
 
     def _eh_is_chargeable(self):
         """An open customer invoice that may carry late fees: not a fee itself, not disputed."""
@@ -87,33 +96,6 @@ class AccountMove(models.Model):
                 else False
             )
 
-    def write(self, vals):
-        """Log disputing and resolving an invoice on its customer's open case."""
-        if "eh_disputed" not in vals:
-            return super().write(vals)
-        changed = self.filtered(lambda m: m.eh_disputed != bool(vals["eh_disputed"]))
-        result = super().write(vals)
-        for move in changed:
-            case = move.sudo().eh_collections_case_id
-            if case and case.state == "open":
-                note = (move.eh_dispute_reason or "") if move.eh_disputed else ""
-                case._log_action(
-                    [
-                        {
-                            "action_type": "dispute" if move.eh_disputed else "dispute_resolved",
-                            "note": f"{move.name}: {note}".rstrip(": "),
-                        }
-                    ]
-                )
-        return result
-
-    eh_collections_case_id = fields.Many2one(
-        "eh.collections.case",
-        string="Collections case",
-        compute="_compute_eh_collections_case_id",
-        groups="eh_collections_case.group_collections_user",
-    )
-
     def _compute_eh_collections_case_id(self):
         customer_moves = self.filtered(lambda m: m.is_sale_document(include_receipts=True))
         cases = self.env["eh.collections.case"].search(
@@ -133,6 +115,52 @@ class AccountMove(models.Model):
                 False,
             )
 
+    def _compute_eh_reminder_count(self):
+        counts = dict(
+            self.env["eh.collections.action.invoice"]._read_group(
+                [("move_id", "in", self.ids)], ["move_id"], ["action_id:count_distinct"]
+            )
+        )
+        for move in self:
+            move.eh_reminder_count = counts.get(move, 0)
+
+    # -- CRUD -----------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not in_case_method():
+            for vals in vals_list:
+                self._eh_check_fee_markers(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        """The fee markers move only with a posted late fee; disputing or resolving an
+        invoice is logged on its customer's open case, whose figures follow at once."""
+        if not in_case_method():
+            self._eh_check_fee_markers(vals)
+        if "eh_disputed" not in vals:
+            return super().write(vals)
+        changed = self.filtered(lambda m: m.eh_disputed != bool(vals["eh_disputed"]))
+        result = super().write(vals)
+        for move in changed:
+            case = move.sudo().eh_collections_case_id
+            if case and case.state == "open":
+                case._log_invoice_dispute(move)
+        return result
+
+    def _eh_check_fee_markers(self, vals):
+        marked = [name for name in FEE_MARKERS if name in vals]
+        if marked:
+            raise UserError(
+                self.env._(
+                    "%(field)s cannot be set by hand: it is set when late fees are posted from the "
+                    "collections case (Charge late fees).",
+                    field=self._fields[marked[0]]._description_string(self.env),
+                )
+            )
+
+    # -- buttons ----------------------------------------------------------------------
+
     def action_view_eh_collections_case(self):
         self.ensure_one()
         return {
@@ -141,3 +169,8 @@ class AccountMove(models.Model):
             "view_mode": "form",
             "res_id": self.eh_collections_case_id.id,
         }
+
+    def action_view_eh_reminders(self):
+        """Every reminder that named this invoice, with the amount it named."""
+        self.ensure_one()
+        return self.env["eh.collections.action"]._reminders_action([("invoice_ids.move_id", "=", self.id)])

@@ -1,8 +1,10 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
-from odoo.tools import SQL, format_amount, format_date
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, format_amount, format_date, format_datetime
+
+from ..tools.case_method import in_case_method
 
 ACTION_TYPES = [
     ("email", "Email"),
@@ -21,13 +23,31 @@ ACTION_TYPES = [
     ("fee", "Late fee"),
     ("resolved", "Resolved"),
 ]
-# Rows of these types, when done, are follow-ups sent to the customer.
-FOLLOWUP_TYPES = ("email", "sms", "letter", "follow_up")
+# Rows that reach out to the customer. Done, they are the case's follow-ups; done with
+# the customer reached, its contacts. The counters and the next action both count these.
+OUTREACH_TYPES = ("email", "sms", "letter", "call", "meeting")
+# Rows that change the case's state are written by the case's own methods only; a
+# client creating one directly is told which method to call.
+STATE_CHANGE_PATHS = {
+    "pause": "action_pause(reason, pause_until)",
+    "resume": "action_resume()",
+    "dispute": "action_dispute(reason)",
+    "dispute_resolved": "action_resolve_dispute()",
+    "escalation": "action_escalate(reason)",
+    "resolved": "action_refresh()",
+    "fee": "the Charge late fees wizard (eh.collections.late.fee, action_post)",
+}
+# Filled from the case when a row is created, never from the client.
+FROM_THE_CASE = ("partner_id", "company_id", "amount_at_action", "days_overdue_at_action")
 
 
 class CollectionsAction(models.Model):
     """One thing that happened on a case. The log is append-only: rows are never
-    updated or deleted, by the ORM (even as superuser) or by raw SQL (a trigger)."""
+    updated or deleted, by the ORM (even as superuser) or by raw SQL (a trigger).
+
+    Creating a row is the one way to log, whoever does it (a wizard, a cron, a server
+    action, `create` over JSON-RPC or JSON-2): every row is checked the same way and
+    has the same effects on its case (`eh.collections.case._apply_logged_actions`)."""
 
     _name = "eh.collections.action"
     _description = "Collections Action Log"
@@ -41,34 +61,35 @@ class CollectionsAction(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     action_type = fields.Selection(ACTION_TYPES, string="Type", required=True)
-    level_id = fields.Many2one("eh.collections.level", index=True)
+    level_id = fields.Many2one("eh.collections.level", index=True, check_company=True)
     channel = fields.Selection(
         [("email", "Email"), ("letter", "Letter"), ("call", "Call"), ("sms", "SMS"), ("manual", "Manual")]
     )
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
-    user_id = fields.Many2one("res.users", string="By", default=lambda self: self.env.user)
+    user_id = fields.Many2one("res.users", string="By", default=lambda self: self.env.user, readonly=True)
     contact_made = fields.Boolean(help="The customer was reached (answered, replied, met).")
     promise_amount = fields.Monetary()
     promise_date = fields.Date()
-    amount_at_action = fields.Monetary(string="Overdue at the time")
-    days_overdue_at_action = fields.Integer(string="Days overdue at the time")
+    amount_at_action = fields.Monetary(string="Overdue at the time", readonly=True)
+    days_overdue_at_action = fields.Integer(string="Days overdue at the time", readonly=True)
     state = fields.Selection(
         [("done", "Done"), ("failed", "Failed"), ("skipped", "Skipped")], default="done", required=True
     )
     note = fields.Text()
-    ai_generated = fields.Boolean(string="Suggested by AI")
+    invoice_ids = fields.One2many(
+        "eh.collections.action.invoice",
+        "action_id",
+        string="Invoices named",
+        readonly=True,
+        help="The overdue invoices a reminder named, with the amount due on each when it was sent.",
+    )
 
     def init(self):
         """Refuse UPDATE, DELETE and TRUNCATE in the database itself."""
+        self._ensure_append_only_function()
         self.env.cr.execute(
             SQL(
                 """
-                CREATE OR REPLACE FUNCTION eh_collections_action_append_only() RETURNS trigger
-                LANGUAGE plpgsql AS $$
-                BEGIN
-                    RAISE EXCEPTION 'The collections action log is append-only: %% refused', TG_OP
-                        USING ERRCODE = 'restrict_violation';
-                END $$;
                 DROP TRIGGER IF EXISTS eh_collections_action_no_rewrite ON eh_collections_action;
                 CREATE TRIGGER eh_collections_action_no_rewrite
                     BEFORE UPDATE OR DELETE ON eh_collections_action
@@ -81,22 +102,119 @@ class CollectionsAction(models.Model):
             )
         )
 
+    @api.model
+    def _ensure_append_only_function(self):
+        """The trigger function of the history's tables.
+
+        One exception, for Odoo's Merge contacts: the merge re-points the history of
+        the merged customers, and only their customer and case, inside a transaction
+        that set `eh_collections.merging_partners` (see `base_partner_merge`)."""
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE OR REPLACE FUNCTION eh_collections_action_append_only() RETURNS trigger
+                LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF TG_OP = 'UPDATE'
+                       AND current_setting('eh_collections.merging_partners', true) = 'on'
+                       AND to_jsonb(NEW) - 'partner_id' - 'case_id' = to_jsonb(OLD) - 'partner_id' - 'case_id'
+                    THEN
+                        RETURN NEW;
+                    END IF;
+                    RAISE EXCEPTION 'The collections action log is append-only: %% refused', TG_OP
+                        USING ERRCODE = 'restrict_violation';
+                END $$;
+                """
+            )
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
-        """Copy the customer, company and amounts from the case at the time of the action."""
+        """Check every row, fill in what comes from the case, then apply the rows to
+        their cases. A refused row refuses the whole call: nothing is half-written."""
         cases = self.env["eh.collections.case"].browse(
             {vals["case_id"] for vals in vals_list if vals.get("case_id")}
         )
-        by_id = {case.id: case for case in cases}
+        by_id = {case.id: case for case in cases.exists()}
         for vals in vals_list:
             case = by_id.get(vals.get("case_id"))
             if not case:
-                continue
-            vals.setdefault("partner_id", case.partner_id.id)
-            vals.setdefault("company_id", case.company_id.id)
-            vals.setdefault("amount_at_action", case.total_overdue_amount)
-            vals.setdefault("days_overdue_at_action", case.days_overdue_max)
-        return super().create(vals_list)
+                raise ValidationError(self.env._("An action is logged on an existing collections case."))
+            self._check_row(vals, case)
+            vals.update(
+                partner_id=case.partner_id.id,
+                company_id=case.company_id.id,
+                amount_at_action=case.total_overdue_amount,
+                days_overdue_at_action=case.days_overdue_max,
+                user_id=self.env.uid,
+            )
+        actions = super().create(vals_list)
+        for case in actions.case_id:
+            case._apply_logged_actions(actions.filtered(lambda a, c=case: a.case_id == c))
+        return actions
+
+    def _check_row(self, vals, case):
+        """Refuse, in the collector's words, what a row may not say."""
+        action_type = vals.get("action_type")
+        if action_type in STATE_CHANGE_PATHS and not in_case_method():
+            label = dict(self._fields["action_type"]._description_selection(self.env)).get(action_type)
+            raise UserError(
+                self.env._(
+                    "A %(type)s row changes the case: it is written by the case itself. Call "
+                    "%(method)s on eh.collections.case instead.",
+                    type=label,
+                    method=STATE_CHANGE_PATHS[action_type],
+                )
+            )
+        if vals.get("user_id") and vals["user_id"] != self.env.uid:
+            raise ValidationError(
+                self.env._(
+                    "An action is logged by the user who logs it (%(user)s): leave its author out.",
+                    user=self.env.user.name,
+                )
+            )
+        for name in FROM_THE_CASE:
+            if name in vals and not self._same_as_case(name, vals[name], case):
+                raise ValidationError(
+                    self.env._(
+                        "%(field)s comes from the case when the action is logged: leave it out.",
+                        field=self._fields[name]._description_string(self.env),
+                    )
+                )
+        when = fields.Datetime.to_datetime(vals.get("date"))
+        if when and when > fields.Datetime.now():
+            raise ValidationError(
+                self.env._(
+                    "An action cannot be logged in the future (%(date)s): leave the date out to log it now.",
+                    date=format_datetime(self.env, when),
+                )
+            )
+        self._check_promise(vals, case)
+
+    def _same_as_case(self, name, value, case):
+        if name in ("partner_id", "company_id"):
+            return value == case[name].id
+        if name == "amount_at_action":
+            return not case.currency_id.compare_amounts(value or 0.0, case.total_overdue_amount)
+        return value == case.days_overdue_max
+
+    def _check_promise(self, vals, case):
+        if vals.get("action_type") != "promise":
+            if vals.get("promise_amount") or vals.get("promise_date"):
+                raise ValidationError(
+                    self.env._("A promise to pay is logged as its own row, of type promise.")
+                )
+            return
+        if case.state != "open":
+            raise ValidationError(self.env._("A resolved case takes no promise to pay."))
+        amount = vals.get("promise_amount") or 0.0
+        if case.currency_id.compare_amounts(amount, 0.0) <= 0:
+            raise ValidationError(self.env._("A promise to pay needs an amount greater than zero."))
+        promise_date = fields.Date.to_date(vals.get("promise_date"))
+        if not promise_date:
+            raise ValidationError(self.env._("A promise to pay needs the date the customer will pay by."))
+        if promise_date < case._today():
+            raise ValidationError(self.env._("The promised payment date cannot be in the past."))
 
     def write(self, vals):  # pylint: disable=method-required-super
         """Never: the history is append-only (a database trigger enforces it too)."""
@@ -107,6 +225,19 @@ class CollectionsAction(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
         raise UserError(self.env._("The collections history cannot be deleted."))
+
+    @api.model
+    def _reminders_action(self, domain):
+        """The history rows matching `domain` that named invoices: the reminders."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "eh_collections_case.eh_collections_action_action"
+        )
+        action.update(
+            name=self.env._("Reminders"),
+            domain=[("invoice_ids", "!=", False), *domain],
+            context={"create": False},
+        )
+        return action
 
     def _chatter_body(self):
         """One line for the case's chatter, e.g. "Call: customer reached; promised $ 500.00 by 12/05"."""

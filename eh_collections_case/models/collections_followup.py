@@ -1,15 +1,22 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.case_method import case_method, in_case_method
+
+# What a person may change on a reminder waiting for approval.
+EDITABLE_FIELDS = ("subject", "body_html", "recipient_id")
+
 
 class CollectionsFollowup(models.Model):
-    """A reminder prepared by the cron and waiting for a person: the To approve queue.
+    """One reminder to send: the unit the follow-up cron, *Send reminders* and the To
+    approve queue all go through, sent by `eh.collections.followup.send`.
 
-    The collector may edit the subject and body, then send it with one click, or
-    discard it; both are logged on the case with who did it."""
+    A reminder that needs a person waits *to approve*: the collector may edit its
+    subject, body and recipient, then send it with one click, or discard it; both are
+    logged on the case with who did it. The others are sent at once."""
 
     _name = "eh.collections.followup"
-    _description = "Reminder to approve"
+    _description = "Reminder"
     _order = "id desc"
     _check_company_auto = True
 
@@ -20,17 +27,30 @@ class CollectionsFollowup(models.Model):
     partner_id = fields.Many2one(related="case_id.partner_id", store=True, string="Customer")
     currency_id = fields.Many2one(related="case_id.currency_id")
     amount = fields.Monetary(related="case_id.total_overdue_amount", string="To collect")
-    level_id = fields.Many2one("eh.collections.level", required=True, check_company=True)
+    level_id = fields.Many2one(
+        "eh.collections.level",
+        check_company=True,
+        readonly=True,
+        help="Empty for the Statement of Account sent as a letter, outside the ladder.",
+    )
     reason = fields.Char(string="Why it waits", readonly=True)
     recipient_id = fields.Many2one("res.partner", string="To")
     subject = fields.Char()
     body_html = fields.Html(string="Message", sanitize_style=True)
     state = fields.Selection(
-        [("to_approve", "To approve"), ("sent", "Sent"), ("discarded", "Discarded")],
+        [
+            ("to_approve", "To approve"),
+            ("to_send", "To send"),
+            ("sent", "Sent"),
+            ("failed", "Failed"),
+            ("discarded", "Discarded"),
+        ],
         default="to_approve",
         required=True,
+        readonly=True,
         index=True,
     )
+    failure_reason = fields.Char(readonly=True)
     decided_by_id = fields.Many2one("res.users", string="Decided by", readonly=True)
     decided_at = fields.Datetime(readonly=True)
 
@@ -38,25 +58,78 @@ class CollectionsFollowup(models.Model):
         "(case_id, level_id) WHERE state = 'to_approve'", "This reminder is already waiting for approval."
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not in_case_method():
+            raise UserError(
+                self.env._(
+                    "Reminders are prepared by the follow-up cron and by Send reminders on the cases, "
+                    "not created by hand."
+                )
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        """Only a reminder waiting for approval is edited, and only its message."""
+        if not in_case_method():
+            if self.filtered(lambda f: f.state != "to_approve"):
+                raise UserError(self.env._("This reminder was already sent or discarded: it cannot change."))
+            refused = [name for name in vals if name not in EDITABLE_FIELDS]
+            if refused:
+                raise UserError(
+                    self.env._(
+                        "%(field)s of a reminder cannot be set by hand: send it (action_send) or discard "
+                        "it (action_discard).",
+                        field=self._fields[refused[0]]._description_string(self.env),
+                    )
+                )
+        return super().write(vals)
+
+    def _write_own(self, vals):
+        with case_method():
+            return self.write(vals)
+
     @api.model
-    def _prepare(self, case, level, reason):
-        """Render the level's message for the case and queue it (once per level)."""
+    def _queue(self, case, level, reason=None):
+        """The reminder of `level` for `case`: waiting for approval when there is a
+        `reason` (rendered now, so the collector reads what would go out; once per case
+        and level), else ready to send."""
+        if not reason:
+            with case_method():
+                return self.create({"case_id": case.id, "level_id": level.id, "state": "to_send"})
         pending = self.search(
             [("case_id", "=", case.id), ("level_id", "=", level.id), ("state", "=", "to_approve")]
         )
         if pending:
             return pending
-        template = level.mail_template_id.with_context(eh_level_id=level.id)
         values = {
             "case_id": case.id,
             "level_id": level.id,
             "reason": reason,
             "recipient_id": case.eh_reminder_partner_id.id,
         }
-        if template:
-            values["subject"] = template._render_field("subject", case.ids)[case.id]
-            values["body_html"] = template._render_field("body_html", case.ids)[case.id]
-        return self.create(values)
+        template = level.mail_template_id.with_context(eh_level_id=level.id)
+        try:
+            with self.env.cr.savepoint(), case_method():
+                if template:
+                    values["subject"] = template._render_field("subject", case.ids)[case.id]
+                    values["body_html"] = template._render_field("body_html", case.ids)[case.id]
+                return self.create(values)
+        except Exception as error:  # a broken template: logged, and the queue goes on
+            self.env.invalidate_all(flush=False)
+            with case_method():
+                failed = self.create(dict(values, subject=False, body_html=False, state="to_send"))
+            self.env["eh.collections.followup.send"]._fail(failed, error)
+            return failed
+
+    @api.model
+    def _queue_statement_letter(self, case):
+        """The Statement of Account as a letter, outside the ladder (a strategy with no
+        letter level asked for a demand letter)."""
+        with case_method():
+            return self.create(
+                {"case_id": case.id, "state": "to_send", "recipient_id": case.eh_reminder_partner_id.id}
+            )
 
     def _check_pending(self):
         if self.filtered(lambda f: f.state != "to_approve"):
@@ -65,13 +138,8 @@ class CollectionsFollowup(models.Model):
     def action_send(self):
         """Send the (possibly edited) reminder with the level's other channels."""
         self._check_pending()
-        for followup in self:
-            followup.case_id._send_level(
-                followup.level_id, subject=followup.subject, body_html=followup.body_html
-            )
-            followup.write(
-                {"state": "sent", "decided_by_id": self.env.uid, "decided_at": fields.Datetime.now()}
-            )
+        self._write_own({"decided_by_id": self.env.uid, "decided_at": fields.Datetime.now()})
+        self.env["eh.collections.followup.send"]._send_followups(self)
         return True
 
     def action_discard(self):
@@ -92,7 +160,7 @@ class CollectionsFollowup(models.Model):
                     }
                 ]
             )
-            followup.write(
-                {"state": "discarded", "decided_by_id": self.env.uid, "decided_at": fields.Datetime.now()}
-            )
+        self._write_own(
+            {"state": "discarded", "decided_by_id": self.env.uid, "decided_at": fields.Datetime.now()}
+        )
         return True

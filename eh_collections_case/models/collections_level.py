@@ -42,7 +42,6 @@ class CollectionsLevel(models.Model):
         required=True,
     )
     needs_approval = fields.Boolean(help="Prepared by the cron, sent by a person.")
-    block_new_sales = fields.Boolean(help="Used by the sale bridge: no new orders from this level on.")
     apply_statutory_interest = fields.Boolean(help="Show and charge statutory interest from this level on.")
     statement_note = fields.Text(
         translate=True,

@@ -120,6 +120,14 @@ class ResCompany(models.Model):
                     )
                 )
 
+    def _eh_collections_today(self):
+        """Today in the company's timezone (its partner's, else the user's): the one
+        "today" of the suite. Ages, due dates, promises, pauses, fees, interest and the
+        next action all count from it, wherever the user who looks sits."""
+        self.ensure_one()
+        tz = self.partner_id.tz or self.env.context.get("tz") or self.env.user.tz or "UTC"
+        return fields.Date.context_today(self.with_context(tz=tz))
+
     def _eh_interest_annual_rate(self):
         """The statutory annual rate (%), as a Decimal."""
         self.ensure_one()

@@ -23,6 +23,30 @@ class ResPartner(models.Model):
         compute="_compute_eh_collections_open_case_count", groups="eh_collections_case.group_collections_user"
     )
 
+    eh_reminder_count = fields.Integer(
+        string="Reminders",
+        compute="_compute_eh_reminder_count",
+        groups="eh_collections_case.group_collections_user",
+    )
+
+    def _compute_eh_reminder_count(self):
+        counts = dict(
+            self.env["eh.collections.action"]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids), ("invoice_ids", "!=", False)],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.eh_reminder_count = counts.get(partner.commercial_partner_id, 0)
+
+    def action_view_eh_reminders(self):
+        """Every reminder sent to the customer, with the invoices each one named."""
+        self.ensure_one()
+        return self.env["eh.collections.action"]._reminders_action(
+            [("partner_id", "=", self.commercial_partner_id.id)]
+        )
+
     def _compute_eh_collections_open_case_count(self):
         counts = dict(
             self.env["eh.collections.case"]._read_group(

@@ -1,17 +1,10 @@
 from collections import defaultdict
 
 from odoo import api, models
+from odoo.fields import Domain
 
-# Aging buckets of the summary (the template prints their titles): (key, lowest age, highest
-# age), ages in days overdue; unapplied credits go to "credits".
-AGING_BUCKETS = (
-    ("not_due", None, 0),
-    ("1_30", 1, 30),
-    ("31_60", 31, 60),
-    ("61_90", 61, 90),
-    ("91_120", 91, 120),
-    ("over_120", 121, None),
-)
+from ..tools.aging import AGING_BUCKETS, age, bucket_of
+
 HISTORY_ROWS = 15
 
 
@@ -45,21 +38,13 @@ class ReportCollectionsStatement(models.AbstractModel):
             [("partner_id", "=", partner.id), ("company_id", "=", company.id), ("state", "=", "open")],
             limit=1,
         )
-        today = (case or Case.new({"company_id": company.id}))._today()
-        lines = (
-            self.env["account.move.line"]
-            .sudo()
-            .search(
-                [
-                    ("partner_id", "child_of", partner.id),
-                    ("company_id", "=", company.id),
-                    ("account_type", "=", "asset_receivable"),
-                    ("parent_state", "=", "posted"),
-                    ("reconciled", "=", False),
-                    ("amount_residual", "!=", 0),
-                ],
-                order="date_maturity, id",
-            )
+        today = company._eh_collections_today()
+        AML = self.env["account.move.line"].sudo()
+        lines = AML.search(
+            AML._eh_open_receivable_domain()
+            & Domain("partner_id", "child_of", partner.id)
+            & Domain("company_id", "=", company.id),
+            order="date_maturity, id",
         )
         interest = company.eh_interest_enabled
         rows = []
@@ -68,12 +53,12 @@ class ReportCollectionsStatement(models.AbstractModel):
         interest_total = 0.0
         for line in lines:
             move = line.move_id
-            due = line.date_maturity or line.date
-            age = (today - due).days
+            due = line._eh_due_date()
+            days = age(due, today)
             residual = line.amount_residual_currency if line.currency_id else line.amount_residual
             currency = line.currency_id or company.currency_id
             owed = line.amount_residual > 0
-            accrued = move.eh_interest_accrued if interest and owed else 0.0
+            accrued = line.eh_interest_accrued if interest and owed else 0.0
             rows.append(
                 {
                     "name": move.name,
@@ -81,7 +66,7 @@ class ReportCollectionsStatement(models.AbstractModel):
                     "reference": move.ref if move.ref != move.name else "",
                     "invoice_date": move.invoice_date or line.date,
                     "due_date": due,
-                    "days_overdue": max(0, age) if owed else 0,
+                    "days_overdue": max(0, days) if owed else 0,
                     "original": move.amount_total_in_currency_signed if move.is_invoice() else residual,
                     "residual": residual,
                     "currency": currency,
@@ -93,7 +78,7 @@ class ReportCollectionsStatement(models.AbstractModel):
             subtotals[currency] += residual
             if accrued:
                 interest_total += currency._convert(accrued, company.currency_id, company, today)
-            aging[self._bucket(age) if owed else "credits"] += line.amount_residual
+            aging[bucket_of(days).key if owed else "credits"] += line.amount_residual
         history = case.action_ids.filtered(lambda a: a.state == "done")[:HISTORY_ROWS]
         return {
             "partner": partner,
@@ -103,6 +88,7 @@ class ReportCollectionsStatement(models.AbstractModel):
             "lines": rows,
             "subtotals": list(subtotals.items()),
             "aging": aging,
+            "aging_columns": self._aging_columns(),
             "total_due": sum(lines.mapped("amount_residual")),
             "show_interest": interest,
             "interest_total": interest_total,
@@ -112,13 +98,10 @@ class ReportCollectionsStatement(models.AbstractModel):
             "level": level,
         }
 
-    @staticmethod
-    def _bucket(age):
-        return next(
-            key
-            for key, low, high in AGING_BUCKETS
-            if (low is None or age >= low) and (high is None or age <= high)
-        )
+    def _aging_columns(self):
+        """(key, title) of the aging summary: the buckets as the case's fields name them."""
+        fields = self.env["eh.collections.case"]._fields
+        return [(bucket.key, fields[bucket.field]._description_string(self.env)) for bucket in AGING_BUCKETS]
 
     def _kind(self, move, line):
         if move.move_type == "out_invoice":

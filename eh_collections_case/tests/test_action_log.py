@@ -40,7 +40,7 @@ class TestActionLog(CollectionsCommon):
         self.assertEqual(action.days_overdue_at_action, 40)
         self.assertEqual(action.state, "done")
         self.assertEqual(self.case.contact_count, 1)
-        self.assertEqual(self.case.followup_count, 0)
+        self.assertEqual(self.case.followup_count, 1, "a call is a follow-up too")
         self.assertTrue(self.case.last_contact_date)
         self.assertEqual(self.case.stage_id, self.env.ref("eh_collections_case.stage_contacted"))
         message = self.case.message_ids.filtered(lambda m: "Spoke to Edwin" in (m.body or ""))

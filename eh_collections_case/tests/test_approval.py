@@ -75,7 +75,12 @@ class TestApprovalAndManualSend(DunningCommon):
 
     def test_wizard_preview_sends_nothing_then_send_reports_per_case(self):
         case = self.overdue_case(800, 40)
-        resolved = self.Case.create({"partner_id": self.other_customer.id, "state": "resolved"})
+        paid = self.post_invoice(300, 40, partner=self.other_customer)
+        self.refresh()
+        resolved = self.open_case(self.other_customer)
+        self.pay(paid, 300)
+        self.refresh()
+        self.assertEqual(resolved.state, "resolved")
         wizard = (
             self.env["eh.collections.send.reminders"]
             .with_user(self.collector)
@@ -89,7 +94,7 @@ class TestApprovalAndManualSend(DunningCommon):
             (
                 "ready",
                 self.level(self.standard, 2),
-                "email",
+                "Email",
                 self.invoice_address,
                 self.level(self.standard, 2).mail_template_id,
             ),
@@ -107,7 +112,7 @@ class TestApprovalAndManualSend(DunningCommon):
 
     def test_manual_send_allowed_on_a_paused_case(self):
         case = self.overdue_case(800, 10)
-        case._set_hold(paused=True, pause_reason="Waiting for the customer's auditor")
+        case.action_pause("Waiting for the customer's auditor")
         wizard = self.env["eh.collections.send.reminders"].create({"case_ids": [Command.set(case.ids)]})
         wizard.action_send()
         self.assertEqual(wizard.line_ids.status, "sent")

@@ -3,7 +3,7 @@ from unittest.mock import patch
 
 from odoo.tests import freeze_time, tagged
 
-from odoo.addons.eh_collections_case.models import collections_case as case_module
+from odoo.addons.eh_collections_case.models import collections_case_dunning as case_module
 
 from .common import TODAY, DunningCommon
 
@@ -108,20 +108,25 @@ class TestDunning(DunningCommon):
             self.post_invoice(500, 10, partner=partner)
         self.refresh()
         # Cases other tests committed would share the batches: out of the way.
-        self.Case.sudo().search([("state", "=", "open"), ("partner_id", "not in", ours.ids)]).paused = True
-        original = type(self.Case)._send_level
+        self.Case.sudo().search([("state", "=", "open"), ("partner_id", "not in", ours.ids)]).action_pause(
+            "Out of this test's way"
+        )
+        Sender = type(self.env["eh.collections.followup.send"])
+        original = Sender._send_followups
         sent = []
 
-        def killed_on_the_third(case, level, *args, **kwargs):
-            if len(sent) == 2:
-                raise RuntimeError("killed")  # outside the per-case savepoint: the job dies
-            sent.append(case)
-            return original(case, level, *args, **kwargs)
+        def killed_on_the_third(sender, followups):
+            for followup in followups:
+                if len(sent) == 2:
+                    raise RuntimeError("killed")  # outside the per-reminder savepoint: the job dies
+                sent.append(followup.case_id)
+                original(sender, followup)
+            return followups
 
         cron = self.env.ref("eh_collections_case.ir_cron_send_followups")
         with (
             patch.object(case_module, "FOLLOWUP_BATCH", 2),
-            patch.object(type(self.Case), "_send_level", killed_on_the_third),
+            patch.object(Sender, "_send_followups", killed_on_the_third),
             self.enter_registry_test_mode(),
             self.mock_mail_gateway(),
         ):
@@ -156,13 +161,13 @@ class TestDunning(DunningCommon):
     def test_paused_case_skipped_then_resumed_after_pause_until(self):
         with freeze_time(TODAY):
             case = self.overdue_case(700, 20)
-            case._set_hold(paused=True, pause_until=TODAY + timedelta(days=3), pause_reason="Restructuring")
+            case.action_pause("Restructuring", TODAY + timedelta(days=3))
             self.run_cron()
             self.assertFalse(self.reminders())
         with freeze_time(TODAY + timedelta(days=4)):
             self.run_cron("eh_collections_case.ir_cron_resume_paused_cases")
             self.assertFalse(case.paused)
-            self.assertEqual(case.action_ids.mapped("action_type"), ["resume"])
+            self.assertEqual(case.action_ids.sorted("id").mapped("action_type"), ["pause", "resume"])
             self.refresh()
             self.run_cron()
             self.assertEqual(len(self.reminders()), 1)

@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
 
@@ -13,7 +16,21 @@ class TestCollectionsUi(HttpCase):
             groups="eh_collections_case.group_collections_user",
         )
         customer = self.env["res.partner"].create({"name": "Tour Customer Ltd", "is_company": True})
+        today = fields.Date.context_today(customer)
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": customer.id,
+                "invoice_date": today - timedelta(days=60),
+                "invoice_date_due": today - timedelta(days=30),
+                "invoice_line_ids": [(0, 0, {"name": "Service", "price_unit": 500, "tax_ids": [(5, 0, 0)]})],
+            }
+        )
+        invoice.action_post()
         case = self.env["eh.collections.case"].create({"partner_id": customer.id})
+        self.assertAlmostEqual(
+            case.total_overdue_amount, 500, msg="a case made by hand takes its figures from the ledger"
+        )
         self.start_tour("/odoo", "eh_collections_case_open_menu", login="collector_tour")
         call = case.action_ids
         self.assertEqual(call.action_type, "call")

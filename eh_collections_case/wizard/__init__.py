@@ -1,1 +1,7 @@
-from . import hold, late_fee, log_action, send_reminders
+from . import (
+    base_partner_merge_automatic_wizard,
+    collections_hold,
+    collections_late_fee,
+    collections_log_action,
+    collections_send_reminders,
+)

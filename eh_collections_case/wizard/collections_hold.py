@@ -1,5 +1,4 @@
 from odoo import fields, models
-from odoo.exceptions import ValidationError
 
 
 class CollectionsHold(models.TransientModel):
@@ -17,17 +16,8 @@ class CollectionsHold(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
-        case = self.case_id
         if self.mode == "pause":
-            if self.pause_until and self.pause_until <= case._today():
-                raise ValidationError(self.env._("Pause until a date after today, or leave the date empty."))
-            case._set_hold(paused=True, pause_until=self.pause_until, pause_reason=self.reason)
-            note = self.reason + (
-                self.env._(" (until %(date)s)", date=self.pause_until) if self.pause_until else ""
-            )
-            case._log_action([{"action_type": "pause", "note": note}])
+            self.case_id.action_pause(self.reason, self.pause_until)
         else:
-            case._set_hold(disputed=True, dispute_reason=self.reason)
-            case._log_action([{"action_type": "dispute", "note": self.reason}])
-            case._move_to_stage("disputed")
+            self.case_id.action_dispute(self.reason)
         return {"type": "ir.actions.act_window_close"}

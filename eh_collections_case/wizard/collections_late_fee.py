@@ -7,6 +7,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import LockError, UserError
 from odoo.tools import format_amount, format_date
 
+from ..tools.case_method import case_method
 from ..tools.charges import (
     charge_period,
     prorated_fee,
@@ -21,6 +22,7 @@ class Charge:
     """One fee line: what is charged on one invoice, and up to when."""
 
     move_id: int
+    line_id: int
     kind: str  # "fee", "interest" or "compensation"
     start: date | None
     end: date
@@ -107,17 +109,20 @@ class CollectionsLateFee(models.TransientModel):
                 )
             )
 
-    def _chargeable_moves(self):
-        return self.case_id.invoice_ids.filtered(
-            lambda m: m._eh_is_chargeable() and m.invoice_date_due and m.invoice_date_due < self.date
-        )
+    def _chargeable_lines(self):
+        """The overdue instalments of chargeable invoices on the charge date: a line is
+        late, not an invoice (an invoice with several instalments is charged on the
+        late ones only)."""
+        AML = self.env["account.move.line"]
+        lines = self.case_id._open_lines().filtered_domain(AML._eh_overdue_domain(self.date))
+        return lines.filtered(lambda line: line.move_id._eh_is_chargeable())
 
     def _charges(self):
         """The lines to charge, computed from the invoices as they are now."""
         self._check_input()
         case = self.case_id
-        moves = self._chargeable_moves()
-        if not moves:
+        lines = self._chargeable_lines()
+        if not lines:
             raise UserError(
                 self.env._(
                     "%(customer)s has no overdue invoice to charge on %(date)s.",
@@ -126,8 +131,8 @@ class CollectionsLateFee(models.TransientModel):
                 )
             )
         charges = []
-        for move in moves:
-            charges.extend(self._charges_on(move))
+        for move in lines.move_id:
+            charges.extend(self._charges_on(move, lines.filtered(lambda ln, m=move: ln.move_id == m)))
         if not charges:
             raise UserError(
                 self.env._(
@@ -138,68 +143,75 @@ class CollectionsLateFee(models.TransientModel):
             )
         return charges
 
-    def _charges_on(self, move):
-        company = self.case_id.company_id
-        currency = move.currency_id
-        digits = currency.decimal_places
-        residual = to_decimal(move.amount_residual)
-        env = self.env
-        if self.charge == "interest":
-            period = charge_period(move.invoice_date_due, move.eh_interest_charged_until, self.date)
-            rate = company._eh_interest_annual_rate()
-            charges = []
-            if period.days:
+    def _charges_on(self, move, lines):
+        """The charges on one invoice: one per overdue instalment, and the fixed
+        compensation once per invoice."""
+        charges = [charge for line in lines for charge in [self._charge_on(move, line)] if charge]
+        compensation = self.case_id.company_id.eh_interest_compensation
+        if (
+            self.charge == "interest"
+            and self.include_compensation
+            and compensation
+            and not move.eh_compensation_charged
+        ):
+            amount = self._in_currency(compensation, move.currency_id)
+            if amount > 0:
                 charges.append(
                     Charge(
                         move.id,
-                        "interest",
-                        period.start,
-                        period.end,
-                        period.days,
-                        residual,
-                        statutory_interest(residual, rate, period.days, digits),
-                        env._(
-                            "Interest on %(invoice)s: %(rate)s%% a year for %(days)s days on %(residual)s",
-                            invoice=move.name,
-                            rate=rate.normalize(),
-                            days=period.days,
-                            residual=format_amount(env, move.amount_residual, currency),
-                        ),
-                    )
-                )
-            compensation = company.eh_interest_compensation
-            if self.include_compensation and compensation and not move.eh_compensation_charged:
-                charges.append(
-                    Charge(
-                        move.id,
+                        lines[:1].id,
                         "compensation",
                         None,
                         self.date,
                         0,
-                        residual,
-                        self._in_currency(compensation, currency),
-                        env._("Fixed compensation for recovery costs on %(invoice)s", invoice=move.name),
+                        to_decimal(sum(lines.mapped("amount_residual_currency"))),
+                        amount,
+                        self.env._("Fixed compensation for recovery costs on %(invoice)s", invoice=move.name),
                     )
                 )
-            return [c for c in charges if c.amount > 0]
-        period = charge_period(move.invoice_date_due, move.eh_fee_charged_until, self.date)
-        if not period.days:
-            return []
-        if self.charge == "flat":
-            amount = self._in_currency(self.flat_amount, currency)
-            description = env._("Late fee on %(invoice)s", invoice=move.name)
-        else:
-            amount = prorated_fee(residual, to_decimal(self.monthly_rate), period.days, digits)
+        return charges
+
+    def _charge_on(self, move, line):
+        """The fee or interest on one overdue instalment, or None."""
+        env = self.env
+        currency = line.currency_id
+        digits = currency.decimal_places
+        residual = to_decimal(line.amount_residual_currency)
+        due = line._eh_due_date()
+        if self.charge == "interest":
+            period = charge_period(due, move.eh_interest_charged_until, self.date)
+            rate = self.case_id.company_id._eh_interest_annual_rate()
+            amount = statutory_interest(residual, rate, period.days, digits) if period.days else Decimal(0)
             description = env._(
-                "Late fee on %(invoice)s: %(rate)s%% a month for %(days)s days on %(residual)s",
+                "Interest on %(invoice)s: %(rate)s%% a year for %(days)s days on %(residual)s",
                 invoice=move.name,
-                rate=to_decimal(self.monthly_rate).normalize(),
+                rate=rate.normalize(),
                 days=period.days,
-                residual=format_amount(env, move.amount_residual, currency),
+                residual=format_amount(env, float(residual), currency),
             )
-        if amount <= 0:
-            return []
-        return [Charge(move.id, "fee", period.start, period.end, period.days, residual, amount, description)]
+            kind = "interest"
+        else:
+            period = charge_period(due, move.eh_fee_charged_until, self.date)
+            if not period.days:
+                return None
+            if self.charge == "flat":
+                amount = self._in_currency(self.flat_amount, currency)
+                description = env._("Late fee on %(invoice)s", invoice=move.name)
+            else:
+                amount = prorated_fee(residual, to_decimal(self.monthly_rate), period.days, digits)
+                description = env._(
+                    "Late fee on %(invoice)s: %(rate)s%% a month for %(days)s days on %(residual)s",
+                    invoice=move.name,
+                    rate=to_decimal(self.monthly_rate).normalize(),
+                    days=period.days,
+                    residual=format_amount(env, float(residual), currency),
+                )
+            kind = "fee"
+        if not period.days or amount <= 0:
+            return None
+        return Charge(
+            move.id, line.id, kind, period.start, period.end, period.days, residual, amount, description
+        )
 
     def _in_currency(self, amount, currency):
         """A company-currency amount in the invoice's currency, at the charge date's rate."""
@@ -225,6 +237,7 @@ class CollectionsLateFee(models.TransientModel):
     def _line_values(self, charge):
         return {
             "move_id": charge.move_id,
+            "move_line_id": charge.line_id,
             "kind": charge.kind,
             "date_from": charge.start,
             "date_to": charge.end,
@@ -247,7 +260,7 @@ class CollectionsLateFee(models.TransientModel):
         """Post one fee invoice per currency, exactly as previewed, in one transaction."""
         self.ensure_one()
         case = self.case_id
-        moves = self._chargeable_moves()
+        moves = self._chargeable_lines().move_id
         try:
             moves.lock_for_update()
         except LockError:
@@ -256,32 +269,34 @@ class CollectionsLateFee(models.TransientModel):
             ) from None
         moves.invalidate_recordset()
         charges = self._charges()
-        previewed = [(line.move_id.id, line.kind, line._amount()) for line in self.line_ids]
-        if previewed != [(c.move_id, c.kind, c.amount) for c in charges]:
+        previewed = [(line.move_line_id.id, line.kind, line._amount()) for line in self.line_ids]
+        if previewed != [(c.line_id, c.kind, c.amount) for c in charges]:
             raise UserError(
                 self.env._(
                     "The invoices changed since this preview (a payment, or a fee charged meanwhile): "
                     "close and open the wizard again to see the new figures."
                 )
             )
-        fee_moves = self._create_fee_invoices(charges)
-        fee_moves.action_post()
-        self._mark_charged(charges)
-        case._log_action(
-            [
-                {
-                    "action_type": "fee",
-                    "note": self.env._(
-                        "%(invoice)s: %(amount)s (%(what)s up to %(date)s)",
-                        invoice=fee.name,
-                        amount=format_amount(self.env, fee.amount_total, fee.currency_id),
-                        what=dict(self._fields["charge"]._description_selection(self.env))[self.charge],
-                        date=format_date(self.env, self.date),
-                    ),
-                }
-                for fee in fee_moves
-            ]
-        )
+        with case_method():
+            fee_moves = self._create_fee_invoices(charges)
+            fee_moves.action_post()
+            self._mark_charged(charges)
+            case._log_action(
+                [
+                    {
+                        "action_type": "fee",
+                        "note": self.env._(
+                            "%(invoice)s: %(amount)s (%(what)s up to %(date)s)",
+                            invoice=fee.name,
+                            amount=format_amount(self.env, fee.amount_total, fee.currency_id),
+                            what=dict(self._fields["charge"]._description_selection(self.env))[self.charge],
+                            date=format_date(self.env, self.date),
+                        ),
+                    }
+                    for fee in fee_moves
+                ]
+            )
+        case._refresh_from_ledger(case.company_id, partners=case.partner_id)  # the fee is now due too
         action = case.action_view_fees()
         if len(fee_moves) == 1:
             action.update(view_mode="form", views=[(False, "form")], res_id=fee_moves.id)
@@ -346,6 +361,7 @@ class CollectionsLateFeeLine(models.TransientModel):
 
     wizard_id = fields.Many2one("eh.collections.late.fee", required=True, ondelete="cascade")
     move_id = fields.Many2one("account.move", string="Invoice", required=True)
+    move_line_id = fields.Many2one("account.move.line", string="Instalment", required=True)
     currency_id = fields.Many2one(related="move_id.currency_id")
     kind = fields.Selection(
         [("fee", "Late fee"), ("interest", "Interest"), ("compensation", "Compensation")], required=True

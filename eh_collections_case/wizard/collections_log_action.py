@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
 
 MANUAL_TYPES = [
     ("call", "Call"),
@@ -12,7 +11,10 @@ MANUAL_TYPES = [
 
 
 class CollectionsLogAction(models.TransientModel):
-    """What a collector did on a case, with an optional promise to pay."""
+    """What a collector did on a case, with an optional promise to pay.
+
+    The rows go through `eh.collections.action.create`, which checks them (a promise
+    needs an amount above zero and a date from today on) and applies them."""
 
     _name = "eh.collections.log.action"
     _description = "Log a collections action"
@@ -31,19 +33,8 @@ class CollectionsLogAction(models.TransientModel):
         if self.with_promise and not self.promise_amount:
             self.promise_amount = self.case_id.total_overdue_amount
 
-    @api.constrains("with_promise", "promise_amount", "promise_date")
-    def _check_promise(self):
-        for wizard in self.filtered("with_promise"):
-            if wizard.promise_amount <= 0:
-                raise ValidationError(self.env._("A promise to pay needs an amount greater than zero."))
-            if not wizard.promise_date:
-                raise ValidationError(self.env._("A promise to pay needs the date the customer will pay by."))
-            if wizard.promise_date < wizard.case_id._today():
-                raise ValidationError(self.env._("The promised payment date cannot be in the past."))
-
     def action_confirm(self):
         self.ensure_one()
-        case = self.case_id
         rows = [{"action_type": self.action_type, "contact_made": self.contact_made, "note": self.note}]
         if self.with_promise:
             rows.append(
@@ -55,6 +46,5 @@ class CollectionsLogAction(models.TransientModel):
                     "note": self.note,
                 }
             )
-            case._record_promise(self.promise_amount, self.promise_date)
-        case._log_action(rows)
+        self.case_id._log_action(rows)
         return {"type": "ir.actions.act_window_close"}

@@ -4,12 +4,17 @@ from odoo import Command, api, fields, models
 class CollectionsSendReminders(models.TransientModel):
     """Send the next level of the selected cases by hand, after a dry-run preview.
 
-    Manual sends are allowed on paused cases and under a promise: a person decided."""
+    Manual sends are allowed on paused cases and under a promise: a person decided.
+    For a demand letter (*Prepare this step*), each case gets its strategy's letter
+    level, or the Statement of Account as a letter when the strategy has none."""
 
     _name = "eh.collections.send.reminders"
     _description = "Send reminders"
 
     case_ids = fields.Many2many("eh.collections.case", string="Cases")
+    purpose = fields.Selection(
+        [("next", "The next level"), ("letter", "The demand letter")], default="next", required=True
+    )
     line_ids = fields.One2many("eh.collections.send.reminders.line", "wizard_id", string="Plan")
     state = fields.Selection([("draft", "Draft"), ("preview", "Preview"), ("done", "Done")], default="draft")
 
@@ -20,30 +25,38 @@ class CollectionsSendReminders(models.TransientModel):
             values["case_ids"] = [Command.set(self.env.context.get("active_ids", []))]
         return values
 
+    def _plan_case(self, case):
+        """(level, kind, error, message) for one case."""
+        if self.purpose == "next":
+            level, error = case._manual_level()
+            return level, "level", error, error
+        refusal = case._manual_refusal()
+        letter = case._letter_level()
+        if refusal or letter:
+            return letter, "level", refusal, refusal
+        message = self.env._(
+            "The %(strategy)s ladder has no letter level: the Statement of Account goes out as a letter.",
+            strategy=case.strategy_id.name,
+        )
+        return letter, "statement", "", message
+
     def _plan(self):
+        Sender = self.env["eh.collections.followup.send"]
         lines = []
         for case in self.case_ids:
-            level, error = case._manual_level()
-            channels = [
-                label
-                for flag, label in (
-                    (level.channel_email, self.env._("email")),
-                    (level.channel_letter, self.env._("letter")),
-                    (level.channel_call, self.env._("call")),
-                )
-                if flag
-            ]
+            level, kind, error, message = self._plan_case(case)
             lines.append(
                 {
                     "case_id": case.id,
                     "strategy_id": case.strategy_id.id,
                     "level_id": level.id,
-                    "channels": ", ".join(channels),
+                    "kind": kind,
+                    "channels": "" if error else ", ".join(Sender._channel_labels(level)),
                     "template_id": level.mail_template_id.id,
                     "recipient_id": case.eh_reminder_partner_id.id,
                     "amount": case.total_overdue_amount,
                     "status": "error" if error else "ready",
-                    "message": error,
+                    "message": message,
                 }
             )
         return lines
@@ -66,15 +79,19 @@ class CollectionsSendReminders(models.TransientModel):
         return self._reopen()
 
     def action_send(self):
-        """Send each ready case's level; report every case's outcome in the plan."""
+        """Send each ready case's reminder; report every case's outcome in the plan."""
         if self.state == "draft":
             self.action_preview()
+        Followup = self.env["eh.collections.followup"]
         for line in self.line_ids.filtered(lambda ln: ln.status == "ready"):
-            actions = line.case_id._send_level(line.level_id)
-            failed = actions.filtered(lambda a: a.state == "failed")
+            if line.kind == "statement":
+                followup = Followup._queue_statement_letter(line.case_id)
+            else:
+                followup = Followup._queue(line.case_id, line.level_id)
+            self.env["eh.collections.followup.send"]._send_followups(followup)
             line.write(
-                {"status": "failed", "message": failed[:1].note}
-                if failed
+                {"status": "failed", "message": followup.failure_reason}
+                if followup.state == "failed"
                 else {"status": "sent", "message": self.env._("Sent and logged.")}
             )
         self.state = "done"
@@ -91,6 +108,11 @@ class CollectionsSendRemindersLine(models.TransientModel):
     currency_id = fields.Many2one(related="case_id.currency_id")
     strategy_id = fields.Many2one("eh.collections.strategy")
     level_id = fields.Many2one("eh.collections.level")
+    kind = fields.Selection(
+        [("level", "Ladder level"), ("statement", "Statement of Account letter")],
+        default="level",
+        required=True,
+    )
     channels = fields.Char()
     template_id = fields.Many2one("mail.template")
     recipient_id = fields.Many2one("res.partner", string="To")

@@ -9,6 +9,7 @@ from odoo.addons.eh_account_ai_agent.tools import (
     deterministic_suggest,
     guardrail_violation,
 )
+from odoo.addons.eh_collections_case.models.collections_action import OUTREACH_TYPES
 
 ACTIONS = [
     ("monitor", "Monitor"),
@@ -25,13 +26,10 @@ PRIORITIES = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
 # above, the background job does it, in batches of SYNC_BATCH.
 SYNC_INLINE_LIMIT = 200
 SYNC_BATCH = 2000
-# Logged actions that reach out to the customer: they count as contacts for the ladder.
-CONTACT_TYPES = ("email", "sms", "letter", "call", "meeting", "follow_up")
 SNAPSHOT_DEPENDS = (
     "state",
     "days_overdue_max",
     "total_overdue_amount",
-    "contact_count",
     "promise_date",
     "promise_kept",
     "disputed",
@@ -66,7 +64,7 @@ class CollectionsCase(models.Model):
     eh_ai_suggested_priority = fields.Selection(
         PRIORITIES, string="Suggested priority", compute="_compute_eh_ai_suggestion"
     )
-    eh_ai_suggestion_rationale = fields.Text(string="Why", compute="_compute_eh_ai_suggestion")
+    eh_ai_suggestion_rationale = fields.Text(string="Why", compute="_compute_eh_ai_suggestion_rationale")
     eh_ai_suggestion_source = fields.Selection(
         [("deterministic", "Rules"), ("llm", "AI-enriched")],
         string="Source",
@@ -80,8 +78,9 @@ class CollectionsCase(models.Model):
 
     def _eh_ai_snapshots(self):
         """Snapshots of all these cases at once: two queries (the case figures, the
-        history grouped by type), whatever the number of cases and log rows."""
-        today = fields.Date.context_today(self)
+        history grouped by type), whatever the number of cases and log rows. Follow-ups
+        are the case's (done rows of the outreach types), days count from the company's
+        today."""
         cases = self.filtered("id")
         if not cases:
             return {}
@@ -98,10 +97,11 @@ class CollectionsCase(models.Model):
             )
         ):
             stats.setdefault(case_id, {})[action_type] = (count, last)
-        rows = self.env.execute_query(
+        rows = self.env.execute_query_dict(
             SQL(
-                """SELECT c.id, c.state, c.days_overdue_max, c.total_overdue_amount, cur.name,
-                          c.promise_date, c.promise_kept, c.disputed, p.eh_risk_score, p.eh_risk_updated_at
+                """SELECT c.id, c.company_id, c.state, c.days_overdue_max, c.total_overdue_amount,
+                          cur.name AS currency, c.promise_date, c.promise_kept, c.disputed,
+                          p.eh_risk_score, p.eh_risk_updated_at
                      FROM eh_collections_case c
                      JOIN res_company co ON co.id = c.company_id
                      JOIN res_currency cur ON cur.id = co.currency_id
@@ -110,27 +110,30 @@ class CollectionsCase(models.Model):
                 ids,
             )
         )
+        today_of = {company.id: company._eh_collections_today() for company in cases.company_id}
         snapshots = {}
-        for case_id, state, days, overdue, currency, promise_date, kept, disputed, risk, risk_at in rows:
-            by_type = stats.get(case_id, {})
-            contacts = [by_type[t] for t in CONTACT_TYPES if t in by_type]
-            last_contact = max((last for _count, last in contacts), default=None)
+        for row in rows:
+            today = today_of[row["company_id"]]
+            by_type = stats.get(row["id"], {})
+            followups = [by_type[t] for t in OUTREACH_TYPES if t in by_type]
+            last_followup = max((last for _count, last in followups), default=None)
             last_any = max(by_type.items(), key=lambda item: item[1][1], default=None)
             letter = by_type.get("letter")
-            active, broken = self._promise_flags(state, promise_date, kept, today)
-            snapshots[case_id] = CaseSnapshot(
-                days_overdue=max(days or 0, 0),
-                total_overdue=float(overdue or 0.0),
-                currency=currency or "",
-                contact_count=sum(count for count, _last in contacts),
-                days_since_last_contact=_days(today, last_contact),
+            promise_date = row["promise_date"]
+            active, broken = self._promise_flags(row["state"], promise_date, row["promise_kept"], today)
+            snapshots[row["id"]] = CaseSnapshot(
+                days_overdue=max(row["days_overdue_max"] or 0, 0),
+                total_overdue=float(row["total_overdue_amount"] or 0.0),
+                currency=row["currency"] or "",
+                followup_count=sum(count for count, _last in followups),
+                days_since_last_followup=_days(today, last_followup),
                 active_promise=active,
                 broken_promise=broken,
                 promise_days_left=(promise_date - today).days if active else None,
                 demand_letter_sent=bool(letter),
                 days_since_demand_letter=_days(today, letter[1]) if letter else None,
-                open_dispute=bool(disputed),
-                risk_score=risk if risk_at else None,
+                open_dispute=bool(row["disputed"]),
+                risk_score=row["eh_risk_score"] if row["eh_risk_updated_at"] else None,
                 last_action_type=last_any[0] if last_any else None,
                 days_since_last_action=_days(today, last_any[1][1]) if last_any else None,
             )
@@ -138,11 +141,10 @@ class CollectionsCase(models.Model):
 
     # -- live suggestion ------------------------------------------------------
 
-    @api.depends(*SNAPSHOT_DEPENDS)
-    @api.depends_context("tz")
-    def _compute_eh_ai_suggestion(self):
-        """The ladder's answer, or a cached AI answer for the very same case state.
-        Never calls the network: a read must not wait on a provider."""
+    def _eh_ai_answers(self):
+        """{case id: (action, priority, rationale, source)}: the ladder's answer, or a
+        cached AI answer for the very same case state. Never calls the network: a read
+        must not wait on a provider."""
         cases = self.filtered("id")
         snapshots = cases._eh_ai_snapshots()
         cached = {}
@@ -152,35 +154,44 @@ class CollectionsCase(models.Model):
             digests = [snapshots[c.id].digest() for c in cases if c.company_id == company]
             cached[company.id] = self.env["eh.ai.suggestion.cache"]._lookup(company, digests, PROMPT_VERSION)
         thresholds_of = {company: company._eh_ai_thresholds() for company in cases.company_id}
-        for case in self:
-            snapshot = snapshots.get(case.id)
-            if snapshot is None:
-                case.update(
-                    dict.fromkeys(
-                        (
-                            "eh_ai_suggested_action",
-                            "eh_ai_suggested_priority",
-                            "eh_ai_suggestion_rationale",
-                            "eh_ai_suggestion_source",
-                        ),
-                        False,
-                    )
-                )
-                continue
+        answers = {}
+        for case in cases:
+            snapshot = snapshots[case.id]
             thresholds = thresholds_of[case.company_id]
-            suggestion = deterministic_suggest(snapshot, thresholds)
             company_cache = cached.get(case.company_id.id)
             entry = company_cache.get(snapshot.digest()) if company_cache else None
             if entry and not guardrail_violation(entry.action, snapshot, thresholds):
-                case.eh_ai_suggested_action = entry.action
-                case.eh_ai_suggested_priority = entry.priority
-                case.eh_ai_suggestion_rationale = entry.rationale
-                case.eh_ai_suggestion_source = "llm"
+                answers[case.id] = (entry.action, entry.priority, entry.rationale, "llm")
             else:
-                case.eh_ai_suggested_action = suggestion.action.value
-                case.eh_ai_suggested_priority = suggestion.priority.value
-                case.eh_ai_suggestion_rationale = suggestion.rationale
-                case.eh_ai_suggestion_source = "deterministic"
+                suggestion = deterministic_suggest(snapshot, thresholds)
+                answers[case.id] = (
+                    suggestion.action.value,
+                    suggestion.priority.value,
+                    suggestion.rationale,
+                    "deterministic",
+                )
+        return answers
+
+    @api.depends(*SNAPSHOT_DEPENDS)
+    @api.depends_context("tz")
+    def _compute_eh_ai_suggestion(self):
+        answers = self._eh_ai_answers()
+        for case in self:
+            action, priority, _rationale, source = answers.get(case.id, (False, False, False, False))
+            case.eh_ai_suggested_action = action
+            case.eh_ai_suggested_priority = priority
+            case.eh_ai_suggestion_source = source
+
+    @api.depends(*SNAPSHOT_DEPENDS, "next_level_id", "next_followup_date")
+    @api.depends_context("tz")
+    def _compute_eh_ai_suggestion_rationale(self):
+        """The reasons, then what the follow-up cron sends next and when: the next
+        action and the reminders tell one story. (Its own compute, so that the kanban,
+        which shows the action only, does not pay for the ladder's outlook.)"""
+        answers = self._eh_ai_answers()
+        for case in self:
+            answer = answers.get(case.id)
+            case.eh_ai_suggestion_rationale = answer and f"{answer[2]}\n{case._next_reminder_sentence()}"
 
     def _search_eh_ai_suggested_action(self, operator, value):
         """Filters use the stored copy (what group-by shows), not a live pass over
@@ -209,20 +220,21 @@ class CollectionsCase(models.Model):
             )
         self.invalidate_recordset(["eh_ai_action_group"], flush=False)
 
-    # -- hooks: keep the stored copy in step ------------------------------------
+    # -- keep the stored copy in step ------------------------------------------------
 
-    def _refresh_from_ledger(self, companies, partners=None):
-        """A refresh of a few cases (a button) syncs them at once; a bulk refresh
+    def _source_of_truth_fields(self):
+        origin = self.env._("the stored next action follows the case: it is recomputed, never typed.")
+        return {**super()._source_of_truth_fields(), "eh_ai_action_group": origin}
+
+    def _on_case_changed(self):
+        """A few cases (a logged action, a button) are synced at once; a bulk refresh
         leaves it to the background job, so it stays a set-based pass."""
-        stats = super()._refresh_from_ledger(companies, partners=partners)
-        domain = [("state", "=", "open"), ("company_id", "in", companies.ids)]
-        if partners:
-            domain.append(("partner_id", "in", partners.ids))
-        if self.search_count(domain, limit=SYNC_INLINE_LIMIT + 1) <= SYNC_INLINE_LIMIT:
-            self.search(domain)._eh_ai_sync_action_group()
+        result = super()._on_case_changed()
+        if len(self) <= SYNC_INLINE_LIMIT:
+            self._eh_ai_sync_action_group()
         else:
             self.env.ref("eh_collections_next_action.ir_cron_sync_action_groups")._trigger()
-        return stats
+        return result
 
     @api.model
     def _cron_eh_ai_sync_action_groups(self, batch=SYNC_BATCH):
@@ -236,16 +248,6 @@ class CollectionsCase(models.Model):
             self.env.invalidate_all()
             if not cron._commit_progress(len(chunk)):
                 break
-
-    def _log_action(self, vals_list):
-        actions = super()._log_action(vals_list)
-        self._eh_ai_sync_action_group()
-        return actions
-
-    def _set_hold(self, **values):
-        result = super()._set_hold(**values)
-        self._eh_ai_sync_action_group()
-        return result
 
     # -- buttons ----------------------------------------------------------------
 
@@ -290,49 +292,20 @@ class CollectionsCase(models.Model):
                     return
 
     def action_eh_ai_prepare_step(self):
-        """Set up the suggested step for a person to carry out; never carries it out."""
+        """Set up the suggested step for a person to carry out; never carries it out.
+        Dispatches on the action code: `_eh_ai_prepare_<code>`."""
         self.ensure_one()
-        action = self.eh_ai_suggested_action
-        note = Markup("<p>%s</p>") % (self.eh_ai_suggestion_rationale or "")
-        if action == "send_demand_letter":
-            # The ladder's letter level, previewed in Send reminders, waiting for a click.
-            wizard = self.env["eh.collections.send.reminders"].create({"case_ids": [Command.set(self.ids)]})
-            return wizard.action_preview()
-        if action == "send_first_contact_email":
-            return self._eh_ai_open_composer(action)
-        if action == "phone_call":
-            self.activity_schedule(
-                "mail.mail_activity_data_call",
-                summary=self.env._(
-                    "Call %(customer)s about the overdue invoices", customer=self.partner_id.name
-                ),
-                note=note,
-                user_id=self.user_id.id or self.env.uid,
-            )
-        elif action in ("escalate_broken_promise", "refer_to_collections_agency", "write_off_review"):
-            summaries = {
-                "escalate_broken_promise": self.env._("Review the broken promise"),
-                "refer_to_collections_agency": self.env._("Decide on a collections agency referral"),
-                "write_off_review": self.env._("Review for write-off"),
-            }
-            self.activity_schedule(
-                "mail.mail_activity_data_todo",
-                summary=summaries[action],
-                note=note,
-                user_id=self._collections_manager().id,
-            )
-        elif action == "manual_review":
-            self.activity_schedule(
-                "mail.mail_activity_data_todo",
-                summary=self.env._("Review the case"),
-                note=note,
-                user_id=self.user_id.id or self.env.uid,
-            )
-        else:
-            return _notify(self.env._("Nothing to prepare: keep monitoring the promise."), "info")
-        return {"type": "ir.actions.client", "tag": "soft_reload"}
+        return getattr(self, f"_eh_ai_prepare_{self.eh_ai_suggested_action}")()
 
-    def _eh_ai_open_composer(self, action):
+    def _eh_ai_prepare_send_demand_letter(self):
+        """The demand letter of the customer's strategy, previewed in Send reminders
+        and waiting for a click; the Statement of Account letter when it has none."""
+        wizard = self.env["eh.collections.send.reminders"].create(
+            {"case_ids": [Command.set(self.ids)], "purpose": "letter"}
+        )
+        return wizard.action_preview()
+
+    def _eh_ai_prepare_send_first_contact_email(self):
         """The email composer on the case, filled in and waiting for the collector."""
         subject = self.env._("Overdue invoices: %(customer)s", customer=self.partner_id.name)
         body = Markup("<p>%s</p><p>%s</p>") % (
@@ -358,6 +331,43 @@ class CollectionsCase(models.Model):
                 "default_composition_mode": "comment",
             },
         }
+
+    def _eh_ai_prepare_phone_call(self):
+        return self._eh_ai_schedule(
+            "mail.mail_activity_data_call",
+            self.env._("Call %(customer)s about the overdue invoices", customer=self.partner_id.name),
+            self.user_id or self.env.user,
+        )
+
+    def _eh_ai_prepare_escalate_broken_promise(self):
+        return self._eh_ai_manager_review(self.env._("Review the broken promise"))
+
+    def _eh_ai_prepare_refer_to_collections_agency(self):
+        return self._eh_ai_manager_review(self.env._("Decide on a collections agency referral"))
+
+    def _eh_ai_prepare_write_off_review(self):
+        return self._eh_ai_manager_review(self.env._("Review for write-off"))
+
+    def _eh_ai_prepare_manual_review(self):
+        return self._eh_ai_schedule(
+            "mail.mail_activity_data_todo", self.env._("Review the case"), self.user_id or self.env.user
+        )
+
+    def _eh_ai_prepare_monitor(self):
+        return _notify(self.env._("Nothing to prepare: keep monitoring the promise."), "info")
+
+    def _eh_ai_manager_review(self, summary):
+        return self._eh_ai_schedule("mail.mail_activity_data_todo", summary, self._collections_manager())
+
+    def _eh_ai_schedule(self, activity_type, summary, user):
+        """An activity carrying the suggestion's reasons, then the form again."""
+        self.activity_schedule(
+            activity_type,
+            summary=summary,
+            note=Markup("<p>%s</p>") % (self.eh_ai_suggestion_rationale or ""),
+            user_id=user.id,
+        )
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
 
 
 def _days(today, moment):

@@ -4,6 +4,9 @@ from odoo import models
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    def _eh_risk_today(self):
+        return self.env.company._eh_collections_today()
+
     def _eh_risk_extra_counts(self):
         """Broken promises (escalations) and disputes from the collections history."""
         counts = super()._eh_risk_extra_counts()

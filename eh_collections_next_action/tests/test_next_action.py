@@ -67,15 +67,43 @@ class TestNextAction(CollectionsCommon):
     def test_active_promise_suppresses_escalation_then_broken_promise_escalates(self):
         case = self.case(250)
         promise_date = TODAY + timedelta(days=5)
-        case.write({"promise_amount": 500, "promise_date": promise_date, "promise_kept": False})
         case._log_action([{"action_type": "promise", "promise_amount": 500, "promise_date": promise_date}])
         self.assertEqual(self.suggested(case), "monitor")
         with freeze_time(promise_date + timedelta(days=1)):
             self.assertEqual(self.suggested(case), "escalate_broken_promise")
 
+    def test_a_promise_created_directly_turns_the_next_action_to_monitor(self):
+        case = self.case(95)
+        self.env["eh.collections.action"].with_user(self.collector).create(
+            {
+                "case_id": case.id,
+                "action_type": "promise",
+                "promise_amount": 300,
+                "promise_date": TODAY + timedelta(days=4),
+            }
+        )
+        self.assertEqual(self.suggested(case), "monitor")
+        self.assertEqual(case.eh_ai_action_group, "monitor")
+
+    def test_the_rationale_says_which_reminder_the_cron_sends_next(self):
+        standard = self.case(95)
+        self.assertIn(
+            "Next reminder: Demand letter today, sent by the follow-up cron.",
+            standard.eh_ai_suggestion_rationale,
+        )
+        vip_strategy = self.env["eh.collections.strategy"].search(
+            [("company_id", "=", self.company.id), ("name", "=", "VIP soft touch")]
+        )
+        self.other_customer.with_company(self.company).eh_collections_strategy_id = vip_strategy
+        vip = self.case(95, partner=self.other_customer)
+        self.assertEqual(self.suggested(vip), "send_demand_letter")
+        self.assertIn("Next reminder: Firm reminder today", vip.eh_ai_suggestion_rationale)
+        vip.action_pause("Waiting for the auditor")
+        self.assertIn("once the case is resumed", vip.eh_ai_suggestion_rationale)
+
     def test_dispute_routes_to_manual_review(self):
         case = self.case(150)
-        case._set_hold(disputed=True, dispute_reason="Wrong goods")
+        case.action_dispute("Wrong goods")
         self.assertEqual(self.suggested(case), "manual_review")
         self.assertIn("dispute", case.eh_ai_suggestion_rationale.lower())
 
@@ -96,6 +124,7 @@ class TestNextAction(CollectionsCommon):
         case.invalidate_recordset()
         cron = self.env.ref("eh_collections_next_action.ir_cron_sync_action_groups")
         triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        self.post_invoice(200, 40)  # the bulk refresh has something to change
         with patch.object(next_action_module, "SYNC_INLINE_LIMIT", 0):
             self.refresh()
         self.assertEqual(case.eh_ai_action_group, "monitor", "not synced inline")
@@ -116,19 +145,22 @@ class TestNextAction(CollectionsCommon):
         cases = self.Case.search([("partner_id", "in", partners.ids)])
         for case in cases[:25]:
             case._log_action([{"action_type": "call", "contact_made": True}, {"action_type": "letter"}])
-        fields_read = ["eh_ai_suggested_action", "eh_ai_suggested_priority", "eh_ai_suggestion_rationale"]
+        kanban = ["eh_ai_suggested_action", "eh_ai_suggested_priority"]
+        form = [*kanban, "eh_ai_suggestion_rationale"]
 
-        def queries_for(records):
+        def queries_for(records, fields_read):
             self.env.invalidate_all()
             before = self.env.cr.sql_log_count
             records.read(fields_read)
             return self.env.cr.sql_log_count - before
 
         self.assertEqual(len(cases), 50)
-        queries_for(cases)  # warm the registry's caches (access rules, ...) once
-        one, fifty = queries_for(cases[:1]), queries_for(cases)
+        queries_for(cases, form)  # warm the registry's caches (access rules, ...) once
+        one, fifty = queries_for(cases[:1], kanban), queries_for(cases, kanban)
         self.assertEqual(one, fifty)
         self.assertLessEqual(fifty, 10)
+        # The rationale adds the ladder's outlook (strategies, levels, history), batched too.
+        self.assertEqual(queries_for(cases[:1], form), queries_for(cases, form))
 
 
 @freeze_time(TODAY)
@@ -171,7 +203,7 @@ class TestNextActionWithProvider(ScriptedLLMMixin, CollectionsCommon):
         self.assertEqual(len(self.llm.requests), 1)
         self.case.invalidate_recordset()
         self.assertEqual(self.case.eh_ai_suggestion_source, "llm")
-        self.assertEqual(self.case.eh_ai_suggestion_rationale, rationale)
+        self.assertEqual(self.case.eh_ai_suggestion_rationale.splitlines()[0], rationale)
         self.assertEqual(len(self.llm.requests), 1)
         audit = self.env["eh.ai.call"].search(
             [("res_model", "=", "eh.collections.case"), ("res_id", "=", self.case.id)]
@@ -197,7 +229,8 @@ class TestNextActionWithProvider(ScriptedLLMMixin, CollectionsCommon):
         self.assertEqual(len(self.llm.requests), 1, "a case state already cached is not asked again")
         self.case.invalidate_recordset()
         self.assertEqual(
-            (self.case.eh_ai_suggestion_source, self.case.eh_ai_suggestion_rationale), ("llm", rationale)
+            (self.case.eh_ai_suggestion_source, self.case.eh_ai_suggestion_rationale.splitlines()[0]),
+            ("llm", rationale),
         )
 
     def test_failing_provider_keeps_the_rules_and_the_form_working(self):
@@ -231,7 +264,7 @@ class TestNextActionWithProvider(ScriptedLLMMixin, CollectionsCommon):
         wizard = self.env["eh.collections.send.reminders"].browse(action["res_id"])
         self.assertEqual(wizard.state, "preview")
         self.assertEqual((wizard.line_ids.level_id.name, wizard.line_ids.status), ("Demand letter", "ready"))
-        self.assertIn("letter", wizard.line_ids.channels)
+        self.assertIn("Letter", wizard.line_ids.channels)
         self.assertFalse(self.case.action_ids, "nothing sent until the collector clicks Send")
         wizard.action_send()
         self.case.invalidate_recordset()

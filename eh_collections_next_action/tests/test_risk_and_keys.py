@@ -17,8 +17,8 @@ class TestRiskAndKeys(CollectionsCommon):
     def test_disputes_and_escalations_raise_the_risk_score(self):
         self.customer._eh_compute_risk_scores()
         before = self.customer.eh_risk_score
-        self.case._log_action([{"action_type": "dispute", "note": "Wrong quantity"}])
-        self.case._log_action([{"action_type": "escalation", "note": "Promise broken"}])
+        self.case.action_dispute("Wrong quantity")
+        self.case.action_escalate("Promise broken")
         self.customer._eh_compute_risk_scores()
         self.assertEqual(self.customer.eh_risk_score, before + 8)  # 5 per broken promise, 2.5 per dispute
         self.assertIn("1 broken promises", self.customer.eh_risk_factors)

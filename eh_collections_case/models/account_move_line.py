@@ -1,0 +1,93 @@
+from odoo import api, fields, models
+from odoo.fields import Domain
+
+from ..tools.aging import age
+from ..tools.charges import charge_period, statutory_interest, to_decimal
+
+
+class AccountMoveLine(models.Model):
+    """What "open", "chased" and "overdue" mean, per receivable line.
+
+    A line, not an invoice, falls overdue: an invoice whose payment terms have
+    several instalments is chased for the late ones only, in the case, the statement,
+    the reminders and the fees alike. The refresh's SQL is generated from the same
+    domains."""
+
+    _inherit = "account.move.line"
+
+    eh_days_overdue = fields.Integer(string="Days overdue", compute="_compute_eh_days_overdue")
+    eh_interest_accrued = fields.Monetary(
+        string="Accrued interest",
+        compute="_compute_eh_interest_accrued",
+        currency_field="currency_id",
+        help="Statutory interest on this overdue amount since it fell due (or since it was last "
+        "invoiced), not invoiced yet.",
+    )
+
+    @api.model
+    def _eh_open_receivable_domain(self):
+        """Open posted receivable lines of a customer: what it owes, or has in credit."""
+        return Domain(
+            [
+                ("account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+                ("amount_residual", "!=", 0),
+                ("partner_id", "!=", False),
+            ]
+        )
+
+    @api.model
+    def _eh_chased_domain(self):
+        """The open lines a collector chases: those of invoices not in dispute."""
+        return self._eh_open_receivable_domain() & Domain("move_id.eh_disputed", "=", False)
+
+    @api.model
+    def _eh_overdue_domain(self, today):
+        """Chased amounts owed whose due date (else the entry's date) is before `today`."""
+        return (
+            self._eh_chased_domain()
+            & Domain("amount_residual", ">", 0)
+            & (
+                Domain("date_maturity", "<", today)
+                | (Domain("date_maturity", "=", False) & Domain("date", "<", today))
+            )
+        )
+
+    def _eh_due_date(self):
+        self.ensure_one()
+        return self.date_maturity or self.date
+
+    @api.depends("date_maturity", "date")
+    def _compute_eh_days_overdue(self):
+        for line in self:
+            due = line._eh_due_date()
+            line.eh_days_overdue = max(0, age(due, line.company_id._eh_collections_today())) if due else 0
+
+    @api.depends(
+        "amount_residual",
+        "amount_residual_currency",
+        "date_maturity",
+        "move_id.eh_interest_charged_until",
+        "move_id.eh_disputed",
+        "move_id.state",
+        "company_id.eh_interest_enabled",
+    )
+    def _compute_eh_interest_accrued(self):
+        for line in self:
+            move, company = line.move_id, line.company_id
+            accrued = 0.0
+            if company.eh_interest_enabled and move._eh_is_chargeable() and line.amount_residual > 0:
+                today = company._eh_collections_today()
+                due = line._eh_due_date()
+                if due and due < today:
+                    period = charge_period(due, move.eh_interest_charged_until, today)
+                    accrued = float(
+                        statutory_interest(
+                            to_decimal(line.amount_residual_currency),
+                            company._eh_interest_annual_rate(),
+                            period.days,
+                            line.currency_id.decimal_places,
+                        )
+                    )
+            line.eh_interest_accrued = accrued

@@ -1,0 +1,250 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import format_amount, format_date
+
+# Cases the follow-up cron sends per commit (each in its own savepoint).
+FOLLOWUP_BATCH = 50
+
+
+class CollectionsCase(models.Model):
+    """The dunning ladder on the case: which level comes next and when, who must
+    approve it, and the daily follow-up cron. Sending is `eh.collections.followup.send`."""
+
+    _inherit = "eh.collections.case"
+
+    level_id = fields.Many2one("eh.collections.level", index=True, readonly=True, check_company=True)
+    followup_asap = fields.Boolean(readonly=True, help="Send the next level without waiting (an escalation).")
+    strategy_id = fields.Many2one(
+        "eh.collections.strategy", compute="_compute_ladder", help="The customer's, else the company default."
+    )
+    next_level_id = fields.Many2one(
+        "eh.collections.level",
+        compute="_compute_ladder",
+        string="Next level",
+        help="The level the follow-up cron sends next: the highest one reached, else the next one ahead.",
+    )
+    next_followup_date = fields.Date(
+        compute="_compute_ladder",
+        string="Next follow-up",
+        help="When the follow-up cron sends the next level: never before today, after the wait since "
+        "the last follow-up, a pause and a promise. Empty while the case is disputed or paused until "
+        "resumed.",
+    )
+    eh_reminder_partner_id = fields.Many2one(
+        "res.partner", compute="_compute_eh_reminder_partner_id", string="Reminders to"
+    )
+
+    def _source_of_truth_fields(self):
+        origin = self.env._(
+            "the ladder position moves when a reminder is sent: the follow-up cron, Send reminders or "
+            "the To approve queue (action_escalate sends the next level without waiting)."
+        )
+        return {**super()._source_of_truth_fields(), **dict.fromkeys(("level_id", "followup_asap"), origin)}
+
+    def _compute_eh_reminder_partner_id(self):
+        for case in self:
+            invoicing = case.partner_id.child_ids.filtered(lambda c: c.type == "invoice" and c.email)
+            case.eh_reminder_partner_id = invoicing[:1] or case.partner_id
+
+    @api.depends(
+        "partner_id",
+        "company_id",
+        "state",
+        "level_id",
+        "followup_asap",
+        "days_overdue_max",
+        "oldest_due_date",
+        "total_overdue_amount",
+        "last_followup_date",
+        "paused",
+        "pause_until",
+        "disputed",
+        "has_active_promise",
+        "promise_date",
+    )
+    @api.depends_context("tz")
+    def _compute_ladder(self):
+        Strategy = self.env["eh.collections.strategy"]
+        strategies = {}
+        for company in self.company_id:
+            mine = self.filtered(lambda c, co=company: c.company_id == co)
+            for partner_id, strategy in Strategy._for_partners(mine.partner_id, company).items():
+                strategies[partner_id, company.id] = strategy
+        for case in self:
+            case.strategy_id = strategies.get((case.partner_id.id, case.company_id.id), Strategy)
+            case.next_level_id, case.next_followup_date = case._next_reminder()
+
+    # -- the ladder ----------------------------------------------------------------
+
+    def _following_levels(self):
+        """The levels of the case's strategy after the one it reached, in order."""
+        levels = self.strategy_id.level_ids.sorted("sequence")
+        if self.level_id in levels:
+            levels = levels.filtered(lambda lv: lv.sequence > self.level_id.sequence)
+        return levels
+
+    def _reached_level(self, levels):
+        """The highest of `levels` that the case's days overdue reached."""
+        return levels.filtered(lambda lv: self.days_overdue_max >= lv.days_overdue)[-1:]
+
+    def _next_reminder(self):
+        """(level, date): the level the follow-up cron sends next and the day it will,
+        never before today. The date is empty while a hold stops the ladder (a dispute,
+        a pause until resumed); the level is empty when nothing is left to send.
+
+        The highest level reached is sent (a 100-day debtor gets the final notice, not
+        the courtesy note), once the level's wait since the last follow-up is over;
+        else the next level, on the day the case reaches it."""
+        self.ensure_one()
+        levels = self._following_levels()
+        if self.state != "open" or self.total_overdue_amount <= 0 or not levels:
+            return levels.browse(), False
+        today = self._today()
+        level = self._reached_level(levels)
+        when = today
+        if not level:
+            level = levels[:1]
+            if self.oldest_due_date:
+                when = self.oldest_due_date + timedelta(days=level.days_overdue)
+        if self.last_followup_date and not self.followup_asap:
+            when = max(when, self.last_followup_date.date() + timedelta(days=level.min_days_since_previous))
+        if self.disputed or (self.paused and not self.pause_until):
+            return level, False
+        if self.paused:
+            when = max(when, self.pause_until + timedelta(days=1))
+        if self.has_active_promise:
+            when = max(when, self.promise_date + timedelta(days=1))
+        return level, max(when, today)
+
+    def _due_level(self):
+        """The level the follow-up cron sends today, or an empty recordset."""
+        level, when = self._next_reminder()
+        return level if when and when <= self._today() else level.browse()
+
+    def _manual_refusal(self):
+        """Why a person cannot send this case a reminder now, or an empty string."""
+        self.ensure_one()
+        if self.state != "open":
+            return self.env._("The case is resolved.")
+        if self.disputed:
+            return self.env._("The case is in dispute.")
+        if self.total_overdue_amount <= 0:
+            return self.env._("Nothing to collect.")
+        return ""
+
+    def _manual_level(self):
+        """The level a collector's *Send reminders* sends now, or (empty, why not).
+        A person decides: pauses, promises and waits do not stop it."""
+        refusal = self._manual_refusal()
+        levels = self._following_levels() if not refusal else self.env["eh.collections.level"]
+        if not refusal and not levels:
+            refusal = self.env._("No level left on the %(strategy)s ladder.", strategy=self.strategy_id.name)
+        if refusal:
+            return levels.browse(), refusal
+        return self._reached_level(levels) or levels[:1], ""
+
+    def _letter_level(self):
+        """The level of the case's strategy that sends the demand letter: the first
+        letter level still ahead, else the last one; empty when the strategy has none."""
+        letters = self.strategy_id.level_ids.sorted("sequence").filtered("channel_letter")
+        return (letters & self._following_levels())[:1] or letters[-1:]
+
+    def _next_reminder_sentence(self):
+        """What the follow-up cron does next with this case, in one sentence for the
+        collector: the level, the day, and who sends it."""
+        self.ensure_one()
+        if self.state != "open" or self.total_overdue_amount <= 0:
+            return self.env._("Nothing to collect: no reminder goes out.")
+        level, when = self.next_level_id, self.next_followup_date
+        if not level:
+            return self.env._(
+                "No reminder left: the %(strategy)s ladder has no level after %(level)s.",
+                strategy=self.strategy_id.name,
+                level=self.level_id.name,
+            )
+        if not when:
+            if self.disputed:
+                return self.env._("Next reminder: %(level)s, once the dispute is resolved.", level=level.name)
+            return self.env._("Next reminder: %(level)s, once the case is resumed.", level=level.name)
+        reason = self._approval_reason(level)
+        if self.company_id.eh_collections_send_mode == "suggest":
+            how = self.env._("for you to send (this company sends no reminder by itself)")
+        elif reason:
+            how = self.env._("prepared for approval (%(reason)s)", reason=reason.rstrip("."))
+        else:
+            how = self.env._("sent by the follow-up cron")
+        if when <= self._today():
+            return self.env._("Next reminder: %(level)s today, %(how)s.", level=level.name, how=how)
+        return self.env._(
+            "Next reminder: %(level)s on %(date)s, %(how)s.",
+            level=level.name,
+            date=format_date(self.env, when),
+            how=how,
+        )
+
+    def _approval_reason(self, level):
+        """Why this reminder must wait for a person (the To approve queue), or None."""
+        company = self.company_id
+        if company.eh_collections_send_mode == "approve":
+            return self.env._("Every reminder is approved by a person in this company.")
+        if level.needs_approval:
+            return self.env._("The level %(level)s needs approval.", level=level.name)
+        ceiling = company.eh_collections_auto_ceiling
+        if ceiling and self.currency_id.compare_amounts(self.total_overdue_amount, ceiling) > 0:
+            return self.env._(
+                "Above the autonomous ceiling of %(ceiling)s.",
+                ceiling=format_amount(self.env, ceiling, self.currency_id),
+            )
+        if self.partner_id.eh_collections_strategic:
+            return self.env._("Strategic customer.")
+        return None
+
+    # -- the daily run ---------------------------------------------------------------
+
+    @api.model
+    def _cron_send_followups(self):
+        """Daily: send the due level of every due case, a savepoint per case and a
+        commit per batch. A batch's log rows and mails are committed together, so a
+        crash loses a whole batch (sent again by the next run) and a re-run never
+        sends anything twice."""
+        cases = self.search(
+            [
+                ("state", "=", "open"),
+                ("paused", "=", False),
+                ("disputed", "=", False),
+                ("total_overdue_amount", ">", 0),
+            ],
+            order="days_overdue_max desc, id",
+        )
+        cases = cases.filtered(lambda c: c.company_id.eh_collections_send_mode != "suggest")
+        due = [(case, level) for case in cases for level in [case._due_level()] if level]
+        Followup = self.env["eh.collections.followup"]
+        cron = self.env["ir.cron"]
+        cron._commit_progress(remaining=len(due))
+        for start in range(0, len(due), FOLLOWUP_BATCH):
+            chunk = due[start : start + FOLLOWUP_BATCH]
+            followups = Followup
+            for case, level in chunk:
+                if case.try_lock_for_update():  # a collector is sending it by hand right now: next run
+                    followups |= Followup._queue(case, level, reason=case._approval_reason(level))
+            self.env["eh.collections.followup.send"]._send_followups(
+                followups.filtered(lambda f: f.state == "to_send")
+            )
+            if not cron._commit_progress(len(chunk)):
+                break
+
+    # -- who does the work -----------------------------------------------------------
+
+    def _collector_user(self):
+        """Who gets the case's tasks: its collector, else a Collections Manager."""
+        return self.user_id or self._collections_manager()
+
+    def _collections_manager(self):
+        """Who reviews escalations: a Collections Manager of the case's company,
+        else the current user."""
+        group = self.env.ref("eh_collections_case.group_collections_manager")
+        managers = group.sudo().all_user_ids.filtered(
+            lambda u: not u.share and u.active and self.company_id in u.company_ids and not u._is_superuser()
+        )
+        return managers.sorted("id")[:1] or self.env.user

@@ -1,0 +1,111 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..tools.case_method import case_method
+from .collections_action import OUTREACH_TYPES
+
+
+class CollectionsCase(models.Model):
+    """The case's history: the log rows and what each of them does to the case."""
+
+    _inherit = "eh.collections.case"
+
+    action_ids = fields.One2many("eh.collections.action", "case_id", string="History", readonly=True)
+    # Counted from the log, never stored: no increment can be lost or written by hand,
+    # concurrent loggers never update the case's row, and a merge that moves history
+    # moves the counts with it.
+    followup_count = fields.Integer(
+        string="Follow-ups",
+        compute="_compute_history_counters",
+        help="Reminders sent and calls, meetings and messages to the customer.",
+    )
+    last_followup_date = fields.Datetime(string="Last follow-up", compute="_compute_history_counters")
+    contact_count = fields.Integer(
+        string="Contacts",
+        compute="_compute_history_counters",
+        help="Follow-ups in which the customer was reached (answered, replied, met).",
+    )
+    last_contact_date = fields.Datetime(string="Last contact", compute="_compute_history_counters")
+
+    def _source_of_truth_fields(self):
+        origin = self.env._("it is counted from the case history: log an action (eh.collections.action).")
+        return {
+            **super()._source_of_truth_fields(),
+            **dict.fromkeys(
+                ("action_ids", "followup_count", "last_followup_date", "contact_count", "last_contact_date"),
+                origin,
+            ),
+        }
+
+    @api.depends("action_ids.state", "action_ids.action_type", "action_ids.contact_made", "action_ids.date")
+    def _compute_history_counters(self):
+        stats = self._history_stats()
+        for case in self:
+            followups, last_followup, contacts, last_contact = stats.get(case.id, (0, False, 0, False))
+            case.followup_count = followups
+            case.last_followup_date = last_followup
+            case.contact_count = contacts
+            case.last_contact_date = last_contact
+
+    def _history_stats(self):
+        """{case id: (follow-ups, last follow-up, contacts, last contact)} in one query.
+
+        A follow-up is a done row of an outreach type; a contact, a follow-up in which
+        the customer was reached. These two counts are the only ones: the next action
+        reads them too."""
+        ids = tuple(self.filtered("id").ids)
+        if not ids:
+            return {}
+        Action = self.env["eh.collections.action"]
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT case_id,
+                       COUNT(*), MAX(date),
+                       COUNT(*) FILTER (WHERE contact_made), MAX(date) FILTER (WHERE contact_made)
+                  FROM eh_collections_action
+                 WHERE case_id IN %s AND state = 'done' AND action_type IN %s
+                 GROUP BY case_id
+                """,
+                ids,
+                OUTREACH_TYPES,
+                to_flush=[
+                    Action._fields[name]
+                    for name in ("case_id", "state", "action_type", "date", "contact_made")
+                ],
+            )
+        )
+        return {
+            case_id: (followups, last, contacts, last_contact)
+            for case_id, followups, last, contacts, last_contact in rows
+        }
+
+    def _log_action(self, vals_list):
+        """Append rows to this case's history. A shorthand for creating them: every row,
+        whoever creates it, has its effects through `eh.collections.action.create`."""
+        self.ensure_one()
+        return self.env["eh.collections.action"].create([dict(vals, case_id=self.id) for vals in vals_list])
+
+    def _log_own(self, vals_list):
+        """Log rows of the types only the case's own methods write (pause, dispute,
+        escalation, resolved, fee...)."""
+        with case_method():
+            return self._log_action(vals_list)
+
+    def _apply_logged_actions(self, actions):
+        """What new log rows do to their case: a chatter line each, a promise becomes
+        the current promise, the stage moves (first contact, promise), and the modules
+        that follow the case hear of it. Called by `eh.collections.action.create`."""
+        self.ensure_one()
+        for action in actions:
+            self._message_log(body=action._chatter_body())  # a note, without notification work
+        done = actions.filtered(lambda a: a.state == "done")
+        promise = done.filtered(lambda a: a.action_type == "promise")[-1:]
+        if promise:
+            self._record_promise(promise.promise_amount, promise.promise_date)
+            self._move_to_stage("promised")
+        elif self.stage_id.stage_type in (False, "new") and any(
+            a.contact_made and a.action_type in OUTREACH_TYPES for a in done
+        ):
+            self._move_to_stage("contacted")
+        self._on_case_changed()

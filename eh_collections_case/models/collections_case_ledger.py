@@ -1,0 +1,358 @@
+import logging
+
+from odoo import api, fields, models
+from odoo.fields import Domain
+from odoo.tools import SQL
+
+from ..tools.aging import AGING_BUCKETS
+from ..tools.case_method import case_method
+
+_logger = logging.getLogger(__name__)
+
+# The figures the refresh writes. The aggregation names its columns after these
+# fields, so the upsert copies them by name.
+LEDGER_FIELDS = (
+    "total_overdue_amount",
+    "total_due_amount",
+    "overdue_invoice_amount",
+    "unapplied_credit_amount",
+    "days_overdue_max",
+    "oldest_due_date",
+    "overdue_invoice_count",
+    *(bucket.field for bucket in AGING_BUCKETS),
+)
+
+
+class CollectionsCase(models.Model):
+    """The case's figures: one GROUP BY pass over the open receivable lines feeding one
+    set-based upsert, and the open items behind them."""
+
+    _inherit = "eh.collections.case"
+
+    refreshed_at = fields.Datetime(string="Refreshed", readonly=True)
+    # In company currency, written by the refresh only.
+    total_overdue_amount = fields.Monetary(
+        string="To collect",
+        readonly=True,
+        aggregator="sum",
+        help="Overdue invoices less unapplied credits (credit notes, payments not yet matched).",
+    )
+    total_due_amount = fields.Monetary(
+        string="Total due",
+        readonly=True,
+        aggregator="sum",
+        help="All open receivable, due or not, net of credits.",
+    )
+    overdue_invoice_amount = fields.Monetary(string="Overdue invoices", readonly=True, aggregator="sum")
+    unapplied_credit_amount = fields.Monetary(string="Unapplied credits", readonly=True, aggregator="sum")
+    days_overdue_max = fields.Integer(string="Days overdue", readonly=True, aggregator="max")
+    oldest_due_date = fields.Date(readonly=True)
+    overdue_invoice_count = fields.Integer(string="Overdue invoices (count)", readonly=True, aggregator="sum")
+    # One Monetary field per aging bucket (amount_not_due, amount_1_30, ...), made from
+    # AGING_BUCKETS in the class body, so that the fields, the refresh SQL, the
+    # statement and the views cannot drift apart. (A class body's locals() is the
+    # class namespace itself: the fields are declared as if written out by hand.)
+    locals().update(
+        {
+            bucket.field: fields.Monetary(string=bucket.label, readonly=True, aggregator="sum")
+            for bucket in AGING_BUCKETS
+        }
+    )
+
+    invoice_ids = fields.Many2many(
+        "account.move",
+        compute="_compute_open_items",
+        string="Open invoices",
+        help="Customer invoices and credit notes with an open receivable.",
+    )
+    overdue_line_ids = fields.Many2many(
+        "account.move.line",
+        compute="_compute_open_items",
+        string="Overdue instalments",
+        help="The overdue receivable lines chased: one per invoice, or one per late instalment when "
+        "the payment terms have several.",
+    )
+    overdue_move_ids = fields.Many2many(
+        "account.move", compute="_compute_open_items", string="Overdue invoices chased"
+    )
+    credit_line_ids = fields.Many2many(
+        "account.move.line",
+        compute="_compute_open_items",
+        string="Open credits",
+        help="Credit notes and payments not yet matched to an invoice.",
+    )
+
+    def _source_of_truth_fields(self):
+        origin = self.env._(
+            "it comes from the ledger: post, pay or reconcile the customer's invoices, then refresh "
+            "the case (action_refresh)."
+        )
+        return {
+            **super()._source_of_truth_fields(),
+            **dict.fromkeys((*LEDGER_FIELDS, "refreshed_at"), origin),
+        }
+
+    # -- the open items --------------------------------------------------------------
+
+    def _open_lines(self):
+        """The open receivable lines of these cases' customers in their companies."""
+        AML = self.env["account.move.line"]
+        return AML.search(
+            AML._eh_open_receivable_domain()
+            & Domain("partner_id.commercial_partner_id", "in", self.partner_id.ids)
+            & Domain("company_id", "in", self.company_id.ids),
+            order="date_maturity, id",
+        )
+
+    def _compute_open_items(self):
+        AML = self.env["account.move.line"]
+        lines = self._open_lines()
+        for case in self:
+            mine = lines.filtered(
+                lambda ln, c=case: ln.partner_id.commercial_partner_id == c.partner_id
+                and ln.company_id == c.company_id
+            )
+            overdue = mine.filtered_domain(AML._eh_overdue_domain(case._today()))
+            case.invoice_ids = mine.move_id.filtered(lambda m: m.move_type in ("out_invoice", "out_refund"))
+            case.overdue_line_ids = overdue
+            case.overdue_move_ids = overdue.move_id
+            case.credit_line_ids = mine.filtered_domain(
+                AML._eh_chased_domain() & Domain("amount_residual", "<", 0)
+            )
+
+    # -- the refresh ---------------------------------------------------------------------
+
+    def action_refresh(self):
+        """Refresh these cases' customers from the ledger."""
+        for company in self.company_id:
+            cases = self.filtered(lambda c, co=company: c.company_id == co)
+            self._refresh_from_ledger(company, partners=cases.partner_id)
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
+
+    @api.model
+    def action_refresh_all(self):
+        """Refresh every case of the companies selected in the company switcher."""
+        stats = self._refresh_from_ledger(self.env.companies)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": self.env._("Cases refreshed"),
+                "message": self.env._(
+                    "%(new)s new, %(updated)s updated, %(resolved)s resolved.",
+                    new=stats["created"],
+                    updated=stats["updated"],
+                    resolved=stats["resolved"],
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    @api.model
+    def _cron_refresh_cases(self):
+        """Nightly: rebuild the cases of every company from its open receivables."""
+        companies = self.env["res.company"].search([])  # pylint: disable=no-search-all
+        stats = self._refresh_from_ledger(companies)
+        _logger.info("Collections cases refreshed for %s companies: %s", len(companies), stats)
+        self.env["ir.cron"]._commit_progress(len(companies))
+
+    def _ledger_aggregation(self, company_days, partners=None):
+        """The one GROUP BY pass: per (company, commercial partner), the figures of its
+        chased receivable lines, for customers with something to collect.
+
+        The lines are those of `account.move.line._eh_chased_domain()`, turned into SQL
+        by the ORM, so the refresh and every screen read the same definition.
+        `company_days` maps each company id to its today; amounts are in company
+        currency (`amount_residual`); nothing is loaded into Python. Columns are named
+        after the case fields they fill.
+        """
+        AML = self.env["account.move.line"].sudo()
+        domain = AML._eh_chased_domain() & Domain("company_id", "in", list(company_days))
+        if partners:
+            domain &= Domain("partner_id.commercial_partner_id", "in", partners.ids)
+        lines = AML._search(domain, bypass_access=True)
+        values = SQL(", ").join(
+            SQL("(%s, %s::date)", company_id, day) for company_id, day in company_days.items()
+        )
+        # Overdue from age 1, the day after the due date (tools/aging.py).
+        overdue = SQL("residual > 0 AND age > 0")
+
+        def bucket_sum(bucket):
+            conditions = [SQL("residual > 0")]
+            if bucket.low is not None:
+                conditions.append(SQL("age >= %s", bucket.low))
+            if bucket.high is not None:
+                conditions.append(SQL("age <= %s", bucket.high))
+            return SQL(
+                "COALESCE(SUM(residual) FILTER (WHERE %s), 0) AS %s",
+                SQL(" AND ").join(conditions),
+                SQL.identifier(bucket.field),
+            )
+
+        return SQL(
+            """
+            WITH company_today(company_id, today) AS (VALUES %(values)s),
+            open_lines AS (
+                SELECT p.commercial_partner_id AS partner_id,
+                       l.company_id,
+                       l.move_id,
+                       l.amount_residual AS residual,
+                       l.date_maturity,
+                       ct.today - COALESCE(l.date_maturity, l.date) AS age
+                  FROM (%(lines)s) l
+                  JOIN company_today ct ON ct.company_id = l.company_id
+                  JOIN res_partner p ON p.id = l.partner_id
+            ),
+            totals AS (
+                SELECT partner_id, company_id,
+                       COALESCE(SUM(residual) FILTER (WHERE %(overdue)s), 0) AS overdue,
+                       COALESCE(-SUM(residual) FILTER (WHERE residual < 0), 0) AS credits,
+                       SUM(residual) AS balance,
+                       MAX(age) FILTER (WHERE %(overdue)s) AS days_overdue_max,
+                       MIN(date_maturity) FILTER (WHERE %(overdue)s) AS oldest_due_date,
+                       COUNT(DISTINCT move_id) FILTER (WHERE %(overdue)s) AS overdue_invoice_count,
+                       %(buckets)s
+                  FROM open_lines
+                 GROUP BY partner_id, company_id
+            )
+            SELECT partner_id, company_id,
+                   overdue - credits AS total_overdue_amount,
+                   GREATEST(balance, 0) AS total_due_amount,
+                   overdue AS overdue_invoice_amount,
+                   credits AS unapplied_credit_amount,
+                   days_overdue_max, oldest_due_date, overdue_invoice_count,
+                   %(bucket_columns)s
+              FROM totals
+             WHERE overdue - credits > 0
+            """,
+            values=values,
+            lines=lines.select(
+                SQL.identifier("account_move_line", "partner_id"),
+                SQL.identifier("account_move_line", "company_id"),
+                SQL.identifier("account_move_line", "move_id"),
+                SQL.identifier("account_move_line", "amount_residual"),
+                SQL.identifier("account_move_line", "date_maturity"),
+                SQL.identifier("account_move_line", "date"),
+            ),
+            overdue=overdue,
+            buckets=SQL(", ").join(bucket_sum(bucket) for bucket in AGING_BUCKETS),
+            bucket_columns=SQL(", ").join(SQL.identifier(bucket.field) for bucket in AGING_BUCKETS),
+            to_flush=[
+                self.env["account.move"]._fields["eh_disputed"],
+                self.env["res.partner"]._fields["commercial_partner_id"],
+                *(
+                    AML._fields[name]
+                    for name in (
+                        "amount_residual",
+                        "reconciled",
+                        "parent_state",
+                        "date_maturity",
+                        "date",
+                        "partner_id",
+                        "company_id",
+                        "account_id",
+                        "move_id",
+                    )
+                ),
+            ],
+        )
+
+    @api.model
+    def _ledger_figures(self, company, partner):
+        """The refresh's figures for one customer now, or {} when it has nothing to collect."""
+        rows = self.env.execute_query_dict(
+            self._ledger_aggregation({company.id: company._eh_collections_today()}, partner)
+        )
+        return rows[0] if rows else {}
+
+    def _refresh_from_ledger(self, companies, partners=None):
+        """Rebuild the open cases of `companies` from the ledger in one statement.
+
+        One aggregation feeds a set-based upsert: customers with something to
+        collect get their open case created or updated (never a resolved one: the
+        partial unique index only matches open cases), and open cases whose customer
+        dropped out are zeroed. Those are then resolved, with a log row, where the
+        company resolves paid cases. `partners` limits the work to those customers.
+        Returns counts: created, updated, zeroed, resolved.
+        """
+        companies = companies.sudo()
+        company_days = {company.id: company._eh_collections_today() for company in companies}
+        stats = {"created": 0, "updated": 0, "zeroed": 0, "resolved": 0}
+        if not company_days:
+            return stats
+        self.flush_model()
+        now = fields.Datetime.now()
+        ident = SQL.identifier
+        amounts = [name for name in LEDGER_FIELDS if name != "oldest_due_date"]
+        row = self.env.execute_query_dict(
+            SQL(
+                """
+                WITH agg AS (%(aggregation)s),
+                upserted AS (
+                    INSERT INTO eh_collections_case
+                           (partner_id, company_id, state, stage_id, priority,
+                            %(columns)s, refreshed_at, create_uid, create_date, write_uid, write_date)
+                    SELECT partner_id, company_id, 'open', %(stage)s, '0',
+                           %(columns)s, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                      FROM agg
+                    ON CONFLICT (partner_id, company_id) WHERE state = 'open'
+                    DO UPDATE SET %(updates)s WHERE (%(current)s) IS DISTINCT FROM (%(excluded)s)
+                    RETURNING id, (xmax = 0) AS inserted
+                ),
+                dropped AS (
+                    SELECT c.id, (%(any_amount)s) AS nonzero
+                      FROM eh_collections_case c
+                     WHERE c.state = 'open' AND c.company_id IN %(companies)s %(partner_filter)s
+                       AND NOT EXISTS (SELECT 1 FROM agg
+                                        WHERE agg.partner_id = c.partner_id AND agg.company_id = c.company_id)
+                ),
+                zeroed AS (
+                    UPDATE eh_collections_case c
+                       SET %(zero)s, oldest_due_date = NULL,
+                           refreshed_at = %(now)s, write_uid = %(uid)s, write_date = %(now)s
+                      FROM dropped
+                     WHERE c.id = dropped.id AND dropped.nonzero
+                    RETURNING c.id
+                )
+                SELECT (SELECT COUNT(*) FROM upserted WHERE inserted) AS created,
+                       (SELECT COUNT(*) FROM upserted WHERE NOT inserted) AS updated,
+                       (SELECT COUNT(*) FROM zeroed) AS zeroed,
+                       ARRAY(SELECT id FROM upserted UNION SELECT id FROM zeroed) AS changed_ids,
+                       ARRAY(SELECT id FROM dropped) AS dropped_ids
+                """,
+                aggregation=self._ledger_aggregation(company_days, partners),
+                columns=SQL(", ").join(ident(name) for name in LEDGER_FIELDS),
+                stage=self.env["eh.collections.stage"]._get_by_type("new").id or None,
+                now=now,
+                uid=self.env.uid,
+                updates=SQL(", ").join(
+                    SQL("%s = EXCLUDED.%s", ident(name), ident(name))
+                    for name in (*LEDGER_FIELDS, "refreshed_at", "write_uid", "write_date")
+                ),
+                current=SQL(", ").join(SQL("eh_collections_case.%s", ident(name)) for name in LEDGER_FIELDS),
+                excluded=SQL(", ").join(SQL("EXCLUDED.%s", ident(name)) for name in LEDGER_FIELDS),
+                any_amount=SQL(" OR ").join(SQL("c.%s != 0", ident(name)) for name in amounts),
+                companies=tuple(company_days),
+                partner_filter=SQL("AND c.partner_id IN %s", tuple(partners.ids)) if partners else SQL(),
+                zero=SQL(", ").join(SQL("%s = 0", ident(name)) for name in amounts),
+            )
+        )[0]
+        stats.update(created=row["created"], updated=row["updated"], zeroed=row["zeroed"])
+        self.invalidate_model()
+        dropped = self.browse(row["dropped_ids"])
+        to_resolve = dropped.filtered(lambda c: c.company_id.eh_collections_resolve_paid_cases)
+        to_resolve._resolve(self.env._("Nothing left to collect: paid or credited in full."))
+        stats["resolved"] = len(to_resolve)
+        self.search(
+            [("promise_date", "!=", False), ("promise_kept", "=", False), ("company_id", "in", companies.ids)]
+        )._check_promises_kept()
+        (self.browse(row["changed_ids"]) - to_resolve)._on_case_changed()
+        return stats
+
+    def _resolve(self, reason):
+        resolved_stage = self.env["eh.collections.stage"]._get_by_type("resolved")
+        with case_method():
+            for case in self:
+                case.write({"state": "resolved", "stage_id": resolved_stage.id or case.stage_id.id})
+                case._log_action([{"action_type": "resolved", "note": reason}])
