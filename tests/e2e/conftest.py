@@ -1,10 +1,12 @@
 """A real Odoo server on 127.0.0.1 for the end-to-end tests.
 
 scripts/test.sh prepares the database (the suite plus the demo receivables) and
-names it in E2E_DB; the server runs from scripts/odoo-bin on a free port, with no
-cron thread, for the whole session.
+names it in E2E_DB; `e2e_users.py` adds the users the API tests act as and their
+API keys; the server runs from scripts/odoo-bin on a free port, with no cron thread,
+for the whole session.
 """
 
+import json
 import os
 import socket
 import subprocess
@@ -14,6 +16,7 @@ from pathlib import Path
 
 import odoorpc
 import pytest
+from e2e_api import CLIENTS
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT_S = 180
@@ -48,7 +51,25 @@ def e2e_db():
 
 
 @pytest.fixture(scope="session")
-def odoo_server(e2e_db, tmp_path_factory):
+def e2e_users(e2e_db):
+    """{login: {password, key, uid}} for admin, the demo collector, six more collectors
+    of the main company and one of the European company only."""
+    result = subprocess.run(
+        [str(ROOT / "scripts" / "odoo-bin"), "shell", "-d", e2e_db, "--no-http", "--log-level=warn"],
+        stdin=(Path(__file__).parent / "e2e_users.py").open(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    line = next((ln for ln in result.stdout.splitlines() if ln.startswith("E2E_USERS ")), None)
+    if result.returncode or not line:
+        pytest.fail(f"creating the e2e users failed:\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
+    return json.loads(line.removeprefix("E2E_USERS "))
+
+
+@pytest.fixture(scope="session")
+def odoo_server(e2e_db, e2e_users, tmp_path_factory):
     """Start Odoo on a free loopback port; yield (host, port)."""
     port = _free_port()
     log_path = tmp_path_factory.mktemp("odoo") / "server.log"
@@ -96,3 +117,16 @@ def rpc(odoo_server, e2e_db):
 def collector_rpc(odoo_server, e2e_db):
     """A JSON-RPC client logged in as the demo collector (Collections User)."""
     return _client(odoo_server, e2e_db, "collector", "collector")
+
+
+@pytest.fixture(params=sorted(CLIENTS))
+def api(request, odoo_server, e2e_db, e2e_users):
+    """A factory of API clients for one protocol (JSON-2, then JSON-RPC): api(login)."""
+    host, port = odoo_server
+    return lambda login: CLIENTS[request.param](f"http://{host}:{port}", e2e_db, e2e_users[login])
+
+
+@pytest.fixture
+def server_url(odoo_server):
+    host, port = odoo_server
+    return f"http://{host}:{port}"

@@ -60,5 +60,6 @@ def test_collector_sees_worked_cases_with_history(collector_rpc):
     assert any(case["action_ids"] for case in mine)
     assert Case.search_count([("has_active_promise", "=", True)]) >= 1
     assert Case.search_count([("disputed", "=", True)]) == 1
-    history = collector_rpc.env["eh.collections.action"].search_read([], ["action_type", "state"], limit=200)
-    assert {"email", "call", "promise"} <= {row["action_type"] for row in history}
+    History = collector_rpc.env["eh.collections.action"]
+    for action_type in ("email", "call", "promise"):
+        assert History.search_count([("action_type", "=", action_type)]), action_type
