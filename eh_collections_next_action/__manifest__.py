@@ -4,7 +4,10 @@
     "version": "19.0.1.0.0",
     "category": "Accounting/Accounting",
     "author": "EH Collections",
+    "maintainers": ["eh-collections"],
+    "website": "https://github.com/eh-collections/eh-collections",
     "license": "LGPL-3",
+    "application": False,
     "depends": ["eh_collections_case", "eh_account_ai_agent"],
     "data": [
         "security/ir.model.access.csv",

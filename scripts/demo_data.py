@@ -16,16 +16,21 @@ import sys
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-# Days overdue per aging bucket; negative means due in the future.
-BUCKETS = {
-    "not_due": (-30, -1),
-    "1_30": (1, 30),
-    "31_60": (31, 60),
-    "61_90": (61, 90),
-    "91_120": (91, 120),
-    "121_200": (121, 200),
-    "200_plus": (201, 420),
-}
+
+def sampling_ranges():
+    """Days overdue to draw invoices from, per aging bucket of the case (negative: due
+    in the future): the buckets' own bounds, their open ends closed, and the debts
+    older than 200 days drawn apart so that the demo has very old ones."""
+    # Imported here: Odoo's addons path exists once main() has read the configuration.
+    from odoo.addons.eh_collections_case.tools.aging import AGING_BUCKETS
+
+    ranges = {
+        b.key: (-30 if b.low is None else b.low, 200 if b.high is None else b.high) for b in AGING_BUCKETS
+    }
+    ranges["not_due"] = (-30, -1)  # due today is not overdue either; keep the days strictly ahead
+    ranges["over_200"] = (201, 420)
+    return ranges
+
 
 COMPANY_CUSTOMERS = [
     ("Azure Interior", "Brandon Freeman"),
@@ -100,6 +105,7 @@ class DemoLoader:
         self.env = env
         self.rng = random.Random(seed)
         self.today = date.today()
+        self.ranges = sampling_ranges()
         self.invoices = self.payments = self.credit_notes = self.customers = 0
 
     # -- set-up -------------------------------------------------------------
@@ -299,19 +305,19 @@ class DemoLoader:
         return round(self.rng.uniform(low, high), 2)
 
     def _days(self, bucket):
-        low, high = BUCKETS[bucket]
+        low, high = self.ranges[bucket]
         return self.rng.randint(low, high)
 
     def _ledger(self, company, partner, contacts, profile, eur=None):
         """Post the documents of one customer following its profile."""
         billed = [contacts[-1]] if contacts else [partner]
-        buckets = list(BUCKETS)
+        buckets = list(self.ranges)
         if profile == "spread":
             chosen = self.rng.sample(buckets, self.rng.randint(2, 4))
         elif profile == "early":
             chosen = ["not_due", "1_30"]
         elif profile == "late":
-            chosen = ["91_120", "121_200", "200_plus"]
+            chosen = ["91_120", "over_120", "over_200"]
         else:
             chosen = [self.rng.choice(buckets)]
         moves = []
@@ -348,7 +354,10 @@ class DemoLoader:
             partner, contacts = self._customer(europe, name, contact, index)
             moves = self._ledger(europe, partner, contacts, profiles[index % len(profiles)])
             self._story(europe, partner, moves, index)
+        self._instalments(main)
+        duplicate = self._duplicate(main, index + 1)
         cases = self._work_cases(main | europe, collector)
+        self._merge(duplicate)
         return DemoSummary(self.customers, self.invoices, self.payments, self.credit_notes, len(cases))
 
     def _work_cases(self, companies, collector):
@@ -389,6 +398,53 @@ class DemoLoader:
                     {"charge": "prorated", "monthly_rate": 1.0}
                 ).action_post()
         return cases
+
+    def _instalments(self, company):
+        """An invoice in two instalments, the first one late: the case chases that one."""
+        terms = self.env["account.payment.term"].create(
+            {
+                "name": "Half now, half in 60 days",
+                "line_ids": [
+                    (0, 0, {"value": "percent", "value_amount": 50.0, "nb_days": 0}),
+                    (0, 0, {"value": "percent", "value_amount": 50.0, "nb_days": 60}),
+                ],
+            }
+        )
+        partner = self.env["res.partner"].search([("name", "=", "Azure Interior")], limit=1)
+        move = (
+            self.env["account.move"]
+            .with_company(company)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "invoice_date": self.today - timedelta(days=45),
+                    "invoice_payment_term_id": terms.id,
+                    "invoice_line_ids": [
+                        (0, 0, {"name": "Showroom fit-out", "price_unit": 6400.0, "tax_ids": [(5, 0, 0)]})
+                    ],
+                }
+            )
+        )
+        move.action_post()
+        self.invoices += 1
+
+    def _duplicate(self, company, index):
+        """The same customer entered twice, with an invoice on each: merged below."""
+        partner, _contacts = self._customer(company, "Wood Corner (old account)", None, index)
+        self._invoice(company, partner, 75, 1850.0)
+        return partner
+
+    def _merge(self, duplicate):
+        """Merge contacts on the duplicate: one case keeps both customers' invoices and
+        both histories."""
+        original = self.env["res.partner"].search([("name", "=", "Wood Corner")], limit=1)
+        Case = self.env["eh.collections.case"]
+        case = Case.search([("partner_id", "=", duplicate.id), ("state", "=", "open")])
+        case._log_action([{"action_type": "call", "note": "Called the old account's number: no answer."}])
+        self.env["base.partner.merge.automatic.wizard"].create(
+            {"partner_ids": [(6, 0, (original | duplicate).ids)], "dst_partner_id": original.id}
+        ).action_merge()
 
     def _story(self, company, partner, moves, index):
         """Payments and credit notes that make each ledger look lived-in."""

@@ -63,7 +63,8 @@ class CollectionsAction(models.Model):
     action_type = fields.Selection(ACTION_TYPES, string="Type", required=True)
     level_id = fields.Many2one("eh.collections.level", index=True, check_company=True)
     channel = fields.Selection(
-        [("email", "Email"), ("letter", "Letter"), ("call", "Call"), ("sms", "SMS"), ("manual", "Manual")]
+        [("email", "Email"), ("letter", "Letter"), ("call", "Call")],
+        help="The reminder channel that wrote the row (a channel bridge adds its own).",
     )
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
     user_id = fields.Many2one("res.users", string="By", default=lambda self: self.env.user, readonly=True)

@@ -1,6 +1,7 @@
 from odoo.exceptions import AccessError
 from odoo.tests import freeze_time, tagged
 
+from odoo.addons.eh_account_ai_agent.tools import CallTrace
 from odoo.addons.eh_collections_case.tests.common import TODAY, CollectionsCommon
 
 
@@ -31,4 +32,8 @@ class TestRiskAndKeys(CollectionsCommon):
             self.env["eh.ai.call"].with_user(self.collector).search([])
         manager = self.collector.copy({"login": "collections_manager_ai"})
         manager.group_ids = [(4, self.env.ref("eh_collections_case.group_collections_manager").id)]
-        self.assertIsInstance(self.env["eh.ai.call"].with_user(manager).search_count([]), int)
+        trace = CallTrace("next-action-v2", "0" * 64, 12, "fallback", "provider: timeout")
+        audit = self.env["eh.ai.agent"]._audit(self.company, trace, self.case, "monitor")
+        seen = self.env["eh.ai.call"].with_user(manager).search([("company_id", "=", self.company.id)])
+        self.assertIn(audit, seen)
+        self.assertEqual(audit.with_user(manager).fallback_reason, "provider: timeout")
