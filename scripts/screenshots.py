@@ -127,12 +127,16 @@ def main(argv=None):
     parser.add_argument("--db", required=True)
     parser.add_argument("--login", default="admin")
     parser.add_argument("--password", default="admin")
+    parser.add_argument(
+        "--size", default="1440x900", help="window size, WIDTHxHEIGHT (a tall form: 1440x1300)"
+    )
     parser.add_argument("shots", nargs="+", metavar="OUT.png=PATH")
     args = parser.parse_args(argv)
+    width, height = (int(n) for n in args.size.split("x"))
 
     session = login(args.url, args.db, args.login, args.password)
     host = args.url.split("://", 1)[1].split("/", 1)[0].split(":", 1)[0]
-    browser = Browser()
+    browser = Browser(width, height)
     try:
         browser.call("Network.enable")
         browser.call("Network.setCookie", name="session_id", value=session, domain=host, path="/")

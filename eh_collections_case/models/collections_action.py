@@ -85,6 +85,17 @@ class CollectionsAction(models.Model):
         help="The overdue invoices a reminder named, with the amount due on each when it was sent.",
     )
 
+    @api.depends("action_type", "partner_id", "date")
+    def _compute_display_name(self):
+        types = dict(self._fields["action_type"]._description_selection(self.env))
+        for action in self:
+            action.display_name = self.env._(
+                "%(type)s, %(customer)s, %(date)s",
+                type=types.get(action.action_type, ""),
+                customer=action.partner_id.name or "",
+                date=format_date(self.env, action.date),
+            )
+
     def init(self):
         """Refuse UPDATE, DELETE and TRUNCATE in the database itself."""
         self._ensure_append_only_function()
