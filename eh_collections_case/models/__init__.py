@@ -1,3 +1,7 @@
+# The mixin first: the history models inherit it.
+from . import collections_history_mixin
+
+# isort: split
 from . import (
     account_move,
     account_move_line,

@@ -2,7 +2,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, format_amount, format_date, format_datetime
+from odoo.tools import format_amount, format_date, format_datetime
 
 from ..tools.case_method import in_case_method
 
@@ -42,14 +42,14 @@ FROM_THE_CASE = ("partner_id", "company_id", "amount_at_action", "days_overdue_a
 
 
 class CollectionsAction(models.Model):
-    """One thing that happened on a case. The log is append-only: rows are never
-    updated or deleted, by the ORM (even as superuser) or by raw SQL (a trigger).
+    """One thing that happened on a case, in the append-only history.
 
     Creating a row is the one way to log, whoever does it (a wizard, a cron, a server
     action, `create` over JSON-RPC or JSON-2): every row is checked the same way and
     has the same effects on its case (`eh.collections.case._apply_logged_actions`)."""
 
     _name = "eh.collections.action"
+    _inherit = ["eh.collections.history.mixin"]
     _description = "Collections Action Log"
     _order = "date desc, id desc"
     _check_company_auto = True
@@ -95,50 +95,6 @@ class CollectionsAction(models.Model):
                 customer=action.partner_id.name or "",
                 date=format_date(self.env, action.date),
             )
-
-    def init(self):
-        """Refuse UPDATE, DELETE and TRUNCATE in the database itself."""
-        self._ensure_append_only_function()
-        self.env.cr.execute(
-            SQL(
-                """
-                DROP TRIGGER IF EXISTS eh_collections_action_no_rewrite ON eh_collections_action;
-                CREATE TRIGGER eh_collections_action_no_rewrite
-                    BEFORE UPDATE OR DELETE ON eh_collections_action
-                    FOR EACH ROW EXECUTE FUNCTION eh_collections_action_append_only();
-                DROP TRIGGER IF EXISTS eh_collections_action_no_truncate ON eh_collections_action;
-                CREATE TRIGGER eh_collections_action_no_truncate
-                    BEFORE TRUNCATE ON eh_collections_action
-                    FOR EACH STATEMENT EXECUTE FUNCTION eh_collections_action_append_only();
-                """
-            )
-        )
-
-    @api.model
-    def _ensure_append_only_function(self):
-        """The trigger function of the history's tables.
-
-        One exception, for Odoo's Merge contacts: the merge re-points the history of
-        the merged customers, and only their customer and case, inside a transaction
-        that set `eh_collections.merging_partners` (see `base_partner_merge`)."""
-        self.env.cr.execute(
-            SQL(
-                """
-                CREATE OR REPLACE FUNCTION eh_collections_action_append_only() RETURNS trigger
-                LANGUAGE plpgsql AS $$
-                BEGIN
-                    IF TG_OP = 'UPDATE'
-                       AND current_setting('eh_collections.merging_partners', true) = 'on'
-                       AND to_jsonb(NEW) - 'partner_id' - 'case_id' = to_jsonb(OLD) - 'partner_id' - 'case_id'
-                    THEN
-                        RETURN NEW;
-                    END IF;
-                    RAISE EXCEPTION 'The collections action log is append-only: %% refused', TG_OP
-                        USING ERRCODE = 'restrict_violation';
-                END $$;
-                """
-            )
-        )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -227,16 +183,6 @@ class CollectionsAction(models.Model):
             raise ValidationError(self.env._("A promise to pay needs the date the customer will pay by."))
         if promise_date < case._today():
             raise ValidationError(self.env._("The promised payment date cannot be in the past."))
-
-    def write(self, vals):  # pylint: disable=method-required-super
-        """Never: the history is append-only (a database trigger enforces it too)."""
-        raise UserError(
-            self.env._("The collections history cannot be changed. Log a new action to correct it.")
-        )
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(self.env._("The collections history cannot be deleted."))
 
     @api.model
     def _reminders_action(self, domain):

@@ -1,16 +1,15 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
 
 from ..tools.case_method import in_case_method
 
 
 class CollectionsActionInvoice(models.Model):
     """An overdue instalment a reminder named, and what was due on it when it was sent.
-
     Part of the append-only history: written with its row, never changed."""
 
     _name = "eh.collections.action.invoice"
+    _inherit = ["eh.collections.history.mixin"]
     _description = "Invoice named by a reminder"
     _order = "action_id desc, date_maturity, id"
 
@@ -26,21 +25,6 @@ class CollectionsActionInvoice(models.Model):
     company_id = fields.Many2one(related="action_id.company_id")
     case_id = fields.Many2one(related="action_id.case_id")
     date = fields.Datetime(related="action_id.date")
-
-    def init(self):
-        """The same database guard as the history it belongs to."""
-        self.env["eh.collections.action"]._ensure_append_only_function()
-        self.env.cr.execute(
-            SQL(
-                """
-                DROP TRIGGER IF EXISTS eh_collections_action_invoice_no_rewrite
-                    ON eh_collections_action_invoice;
-                CREATE TRIGGER eh_collections_action_invoice_no_rewrite
-                    BEFORE UPDATE OR DELETE ON eh_collections_action_invoice
-                    FOR EACH ROW EXECUTE FUNCTION eh_collections_action_append_only();
-                """
-            )
-        )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -60,12 +44,3 @@ class CollectionsActionInvoice(models.Model):
             }
             for line in lines
         ]
-
-    def write(self, vals):  # pylint: disable=method-required-super
-        raise UserError(
-            self.env._("The collections history cannot be changed. Log a new action to correct it.")
-        )
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(self.env._("The collections history cannot be deleted."))

@@ -46,6 +46,14 @@ class CollectionsCommon(AccountTestInvoicingCommon):
             company_id=cls.company.id,
             company_ids=[Command.set(cls.company.ids)],
         )
+        cls.manager = new_test_user(
+            cls.env,
+            login="morgan",
+            name="Morgan Manager",
+            groups="eh_collections_case.group_collections_manager",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
 
     @classmethod
     def post_invoice(

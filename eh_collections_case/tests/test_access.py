@@ -14,13 +14,6 @@ class TestAccessMatrix(CollectionsCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.case = cls.overdue_case(900, 50)
-        cls.manager = new_test_user(
-            cls.env,
-            login="morgan",
-            groups="eh_collections_case.group_collections_manager",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
         cls.employee = new_test_user(
             cls.env,
             login="erin",

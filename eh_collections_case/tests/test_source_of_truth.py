@@ -164,13 +164,6 @@ class TestFiguresNotByHand(DunningCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.case = cls.overdue_case(900, 50)
-        cls.manager = new_test_user(
-            cls.env,
-            login="morgan_manager",
-            groups="eh_collections_case.group_collections_manager",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
 
     def test_owned_fields_are_refused_to_collectors_and_managers(self):
         level = self.level(self.standard, 2)

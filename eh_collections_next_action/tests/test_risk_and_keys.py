@@ -30,8 +30,7 @@ class TestRiskAndKeys(CollectionsCommon):
             self.company.with_user(self.collector).read(["eh_ai_api_key"])
         with self.assertRaises(AccessError):
             self.env["eh.ai.call"].with_user(self.collector).search([])
-        manager = self.collector.copy({"login": "collections_manager_ai"})
-        manager.group_ids = [(4, self.env.ref("eh_collections_case.group_collections_manager").id)]
+        manager = self.manager
         trace = CallTrace("next-action-v2", "0" * 64, 12, "fallback", "provider: timeout")
         audit = self.env["eh.ai.agent"]._audit(self.company, trace, self.case, "monitor")
         seen = self.env["eh.ai.call"].with_user(manager).search([("company_id", "=", self.company.id)])
