@@ -7,7 +7,6 @@
     "maintainers": ["eh-collections"],
     "website": "https://github.com/eh-collections/eh-collections",
     "license": "LGPL-3",
-    "application": False,
     "depends": ["account", "mail"],
     "external_dependencies": {"python": ["requests"]},
     "data": [

@@ -7,7 +7,6 @@
     "maintainers": ["eh-collections"],
     "website": "https://github.com/eh-collections/eh-collections",
     "license": "LGPL-3",
-    "application": False,
     "depends": ["eh_collections_case", "eh_account_ai_agent"],
     "data": [
         "security/ir.model.access.csv",
