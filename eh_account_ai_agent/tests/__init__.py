@@ -1,1 +1,1 @@
-from . import test_agent, test_risk_score, test_settings, test_tools
+from . import test_agent, test_risk_score, test_settings

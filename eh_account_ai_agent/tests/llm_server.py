@@ -75,9 +75,29 @@ class ScriptedLLMMixin:
         cls.llm = ScriptedLLM().start()
         cls.addClassCleanup(cls.llm.stop)
 
+    @classmethod
+    def use_scripted_provider(
+        cls, company, kind="openai_compatible", model="gpt-test", key="sk-test-0000000000"
+    ):
+        """Point `company` at the scripted server, with an API key."""
+        company.sudo().write(
+            {
+                "eh_ai_provider": kind,
+                "eh_ai_model": model,
+                "eh_ai_base_url": f"{cls.llm.url}/v1" if kind == "openai_compatible" else cls.llm.url,
+                "eh_ai_api_key": key,
+                "eh_ai_timeout": 2.0,
+            }
+        )
+
     def setUp(self):
         super().setUp()
         self.llm.replies, self.llm.requests = [], []
+
+
+def answer_json(action="send_demand_letter", priority="high", rationale="Send the demand letter today."):
+    """What a well-behaved model answers, as the text of its reply."""
+    return json.dumps({"action": action, "priority": priority, "rationale": rationale})
 
 
 def openai_body(content, prompt_tokens=120, completion_tokens=40):

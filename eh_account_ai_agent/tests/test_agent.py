@@ -1,11 +1,10 @@
-import json
-
+from odoo import Command
 from odoo.exceptions import UserError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import TransactionCase, freeze_time, new_test_user, tagged
 
-from odoo.addons.eh_account_ai_agent.tools import PROMPT_VERSION, CaseSnapshot
+from odoo.addons.eh_account_ai_agent.tools import PROMPT_VERSION, CallTrace, CaseSnapshot, ProviderError
 
-from .llm_server import Reply, ScriptedLLMMixin, anthropic_body
+from .llm_server import Reply, ScriptedLLMMixin, answer_json, anthropic_body
 
 SNAPSHOT = CaseSnapshot(days_overdue=95, total_overdue=4200.0, followup_count=1)
 
@@ -19,21 +18,11 @@ class TestAgent(ScriptedLLMMixin, TransactionCase):
         super().setUpClass()
         cls.start_llm()
         cls.company = cls.env.company
-        cls.company.sudo().write(
-            {
-                "eh_ai_provider": "anthropic",
-                "eh_ai_model": "claude-test",
-                "eh_ai_base_url": cls.llm.url,
-                "eh_ai_api_key": "sk-ant-secret-9876",
-                "eh_ai_timeout": 2.0,
-            }
-        )
+        cls.use_scripted_provider(cls.company, "anthropic", "claude-test", key="sk-ant-secret-9876")
         cls.partner = cls.env["res.partner"].create({"name": "Audited Customer"})
 
     def answer(self, action="send_demand_letter", rationale="Send the demand letter today."):
-        return Reply(
-            200, anthropic_body(json.dumps({"action": action, "priority": "high", "rationale": rationale}))
-        )
+        return Reply(200, anthropic_body(answer_json(action, rationale=rationale)))
 
     def test_accepted_answer_is_audited_and_cached(self):
         self.llm.replies = [self.answer()]
@@ -86,3 +75,68 @@ class TestAgent(ScriptedLLMMixin, TransactionCase):
             call.sudo().write({"outcome": "error"})
         with self.assertRaisesRegex(UserError, "cannot be deleted"):
             call.sudo().unlink()
+
+    def test_cached_answers_expire_and_are_collected(self):
+        self.company.sudo().eh_ai_cache_hours = 2
+        self.llm.replies = [self.answer()]
+        Cache = self.env["eh.ai.suggestion.cache"]
+        with freeze_time("2026-03-15 08:00:00"):
+            self.env["eh.ai.agent"]._suggest(self.company, SNAPSHOT, self.partner)
+            self.assertTrue(Cache._lookup(self.company, [SNAPSHOT.digest()], PROMPT_VERSION))
+        with freeze_time("2026-03-15 09:59:00"):
+            self.assertTrue(Cache._lookup(self.company, [SNAPSHOT.digest()], PROMPT_VERSION), "still fresh")
+            Cache._gc_expired()
+            self.assertTrue(Cache.sudo().search([("snapshot_hash", "=", SNAPSHOT.digest())]))
+        with freeze_time("2026-03-15 10:01:00"):
+            self.assertFalse(Cache._lookup(self.company, [SNAPSHOT.digest()], PROMPT_VERSION), "expired")
+            Cache._gc_expired()
+            self.assertFalse(Cache.sudo().search([("snapshot_hash", "=", SNAPSHOT.digest())]), "collected")
+
+    def test_no_cache_when_its_lifetime_is_zero(self):
+        self.company.sudo().eh_ai_cache_hours = 0
+        self.llm.replies = [self.answer()]
+        suggestion = self.env["eh.ai.agent"]._suggest(self.company, SNAPSHOT, self.partner)
+        self.assertEqual(suggestion.source, "llm")
+        self.assertFalse(
+            self.env["eh.ai.suggestion.cache"]._lookup(self.company, [SNAPSHOT.digest()], PROMPT_VERSION)
+        )
+
+    def test_errors_in_plain_words(self):
+        Agent = self.env["eh.ai.agent"]
+        for reason, words in (
+            ("http_401", "refused the API key (401)"),
+            ("http_403", "refused the API key (403)"),
+            ("http_404", "no such endpoint or model (404)"),
+            ("http_429", "rate-limiting this key (429)"),
+            ("http_502", "The provider failed (502)"),
+            ("timeout", "did not answer within 2.0 seconds"),
+            ("connection", "Cannot reach the provider"),
+            ("bad_response", "not in the expected format"),
+        ):
+            self.assertIn(words, Agent._explain(ProviderError(reason), self.company), reason)
+
+    def test_a_429_twice_is_explained_and_audited(self):
+        slow_down = Reply(429, {"error": "slow down"}, headers={"Retry-After": "0"})
+        self.llm.replies = [slow_down, slow_down]
+        ok, message = self.env["eh.ai.agent"]._test_connection(self.company)
+        self.assertFalse(ok)
+        self.assertIn("rate-limiting this key (429)", message)
+        self.assertEqual(len(self.llm.requests), 2, "a 429 is retried once")
+        audit = self.env["eh.ai.call"].search([("prompt_version", "=", "test-connection")], limit=1)
+        self.assertEqual((audit.outcome, audit.fallback_reason), ("error", "provider: http_429"))
+
+    def test_a_company_reads_its_own_audit_only(self):
+        other = self.env["res.company"].create({"name": "Audit Elsewhere"})
+        manager = new_test_user(
+            self.env,
+            login="ai_auditor",
+            groups="account.group_account_manager",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        trace = CallTrace("v", "0" * 64, 5, "ok")
+        mine = self.env["eh.ai.agent"]._audit(self.company, trace, self.partner, "monitor")
+        theirs = self.env["eh.ai.agent"]._audit(other, trace, self.partner, "monitor")
+        seen = self.env["eh.ai.call"].with_user(manager).search([])
+        self.assertIn(mine, seen)
+        self.assertNotIn(theirs, seen)

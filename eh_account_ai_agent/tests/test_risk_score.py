@@ -30,12 +30,14 @@ class TestRiskScore(AccountTestInvoicingCommon):
                 cls._register_payment(invoice, payment_date=due + timedelta(days=days_late))
 
     def test_late_payer_scores_higher_with_reasons(self):
+        self.assertFalse(self.late.eh_risk_updated_at, "never scored yet")
+        started = fields.Datetime.now()
         (self.punctual | self.late)._eh_compute_risk_scores()
         self.assertEqual(self.punctual.eh_risk_score, 0)
         # late share 30 + 40 of 60 days late 16.7 + trend 6.7 = 53
         self.assertEqual(self.late.eh_risk_score, 53)
         self.assertIn("2 of 2 invoices paid late", self.late.eh_risk_factors)
-        self.assertTrue(self.late.eh_risk_updated_at)
+        self.assertGreaterEqual(self.late.eh_risk_updated_at, started)
 
     def test_open_overdue_invoice_raises_the_score(self):
         self.punctual._eh_compute_risk_scores()

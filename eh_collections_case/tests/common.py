@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
 from odoo import Command
-from odoo.tests import new_test_user
+from odoo.tests import Form, new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.addons.mail.tests.common import MockEmail
@@ -56,6 +56,17 @@ class CollectionsCommon(AccountTestInvoicingCommon):
         )
 
     @classmethod
+    def euro_at_0_8(cls):
+        """EUR, one USD buying 0.8 EUR since 2020."""
+        return cls.setup_other_currency("EUR", rates=[("2020-01-01", 0.8)])
+
+    @classmethod
+    def charge_statutory_interest(cls, **values):
+        """The EU late payment rules: ECB 2.15 % + 8 points a year."""
+        rules = {"eh_interest_enabled": True, "eh_interest_reference_rate": 2.15, "eh_interest_margin": 8.0}
+        cls.company.write({**rules, **values})
+
+    @classmethod
     def post_invoice(
         cls, amount, days_overdue, partner=None, currency=None, move_type="out_invoice", company=None
     ):
@@ -101,6 +112,20 @@ class CollectionsCommon(AccountTestInvoicingCommon):
         )
         payment.action_post()
         return payment
+
+    def log_with_wizard(self, case, user=None, **values):
+        """What a collector does with *Log action* (or *Log promise*) on `case`, through
+        the form; returns the new history rows."""
+        before = case.action_ids
+        wizard = Form(
+            self.env["eh.collections.log.action"]
+            .with_user(user or self.collector)
+            .with_context(default_case_id=case.id)
+        )
+        for name, value in values.items():
+            setattr(wizard, name, value)
+        wizard.save().action_confirm()
+        return case.action_ids - before
 
     def refresh(self, companies=None, partners=None):
         return self.Case._refresh_from_ledger(companies or self.company, partners=partners)

@@ -43,7 +43,8 @@ class TestAccessMatrix(CollectionsCommon):
         case._log_action([{"action_type": "call", "contact_made": True}])
         self.assertEqual(case.contact_count, 1)
         case.user_id = self.collector
-        self.assertTrue(self.stage.with_user(self.collector).name)
+        self.assertEqual(case.user_id, self.collector, "a collector takes a case")
+        self.assertEqual(self.stage.with_user(self.collector).name, "New")
         with self.assertRaises(AccessError):
             self.stage.with_user(self.collector).write({"name": "Renamed"})
         with self.assertRaises(AccessError):
@@ -51,16 +52,40 @@ class TestAccessMatrix(CollectionsCommon):
         with self.assertRaises(AccessError):
             case.unlink()
 
-    def test_manager_configures_stages(self):
+    def test_manager_configures_stages_collectors_work_in_them(self):
         self.stage.with_user(self.manager).write({"name": "Fresh"})
-        self.assertEqual(self.stage.name, "Fresh")
+        stage = (
+            self.env["eh.collections.stage"]
+            .with_user(self.manager)
+            .create({"name": "Lawyer", "sequence": 99})
+        )
+        self.case.with_user(self.collector).stage_id = stage
+        groups = self.Case.with_user(self.collector).formatted_read_group(
+            [("id", "=", self.case.id)], ["stage_id"], ["__count"]
+        )
+        self.assertEqual(groups[0]["stage_id"][1], "Lawyer")
+        self.stage.invalidate_recordset()
+        self.assertEqual(
+            self.stage.with_user(self.collector).name, "Fresh", "collectors see the manager's name"
+        )
 
-    def test_history_append_only_for_managers_too(self):
+    def test_no_group_may_rewrite_history_and_the_guard_stops_everyone(self):
+        """No group has write or delete rights on the history, and its own guard refuses
+        every write before the rights are even checked, superuser included."""
         action = self.case._log_action([{"action_type": "note", "note": "x"}])
-        with self.assertRaises(UserError):  # AccessError is a UserError too
-            action.with_user(self.manager).write({"note": "y"})
-        with self.assertRaises(UserError):
-            action.with_user(self.manager).unlink()
+        rights = self.env["ir.model.access"].search([("model_id.model", "=", "eh.collections.action")])
+        self.assertTrue(rights)
+        self.assertFalse(rights.filtered(lambda r: r.perm_write or r.perm_unlink))
+        for user in (self.collector, self.manager):
+            with self.assertRaises(AccessError):
+                action.with_user(user).check_access("write")
+            with self.assertRaisesRegex(UserError, "cannot be changed"):
+                action.with_user(user).write({"note": "y"})
+            with self.assertRaises(AccessError):
+                action.with_user(user).unlink()
+        with self.assertRaisesRegex(UserError, "cannot be deleted"):
+            action.sudo().unlink()
+        self.assertEqual(action.note, "x")
 
     def test_plain_employee_and_portal_see_nothing(self):
         for user in (self.employee, self.portal):

@@ -3,7 +3,7 @@ from datetime import timedelta
 import psycopg2
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, freeze_time, tagged
+from odoo.tests import freeze_time, tagged
 from odoo.tools import SQL, mute_logger
 
 from .common import TODAY, CollectionsCommon
@@ -20,15 +20,7 @@ class TestActionLog(CollectionsCommon):
         cls.case = cls.overdue_case(1200, 40)
 
     def log(self, user=None, **values):
-        wizard = Form(
-            self.env["eh.collections.log.action"]
-            .with_user(user or self.collector)
-            .with_context(default_case_id=self.case.id)
-        )
-        for name, value in values.items():
-            setattr(wizard, name, value)
-        wizard.save().action_confirm()
-        return self.case.action_ids.sorted("id")[-1:]
+        return self.log_with_wizard(self.case, user, **values).sorted("id")[-1:]
 
     def test_logged_call_records_amounts_counters_chatter_and_stage(self):
         action = self.log(action_type="call", contact_made=True, note="Spoke to Edwin, invoice approved")

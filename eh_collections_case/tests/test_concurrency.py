@@ -140,3 +140,54 @@ class TestConcurrency(TransactionCase):
             case = env["eh.collections.case"].browse(case_id)
             self.assertEqual(case.contact_count, 1 + writers * rows_each)
             self.assertEqual(len(case.action_ids), 1 + writers * rows_each)
+
+    def test_the_cron_leaves_a_case_locked_by_a_collector_to_its_next_run(self):
+        partner_id, company_id = self.committed_overdue_customer()
+        with self.real_env() as env:
+            env["res.partner"].browse(partner_id).email = "ap@race.example.com"
+            env["eh.collections.case"]._refresh_from_ledger(
+                env["res.company"].browse(company_id), partners=env["res.partner"].browse(partner_id)
+            )
+            case_id = (
+                env["eh.collections.case"]
+                .search([("partner_id", "=", partner_id), ("state", "=", "open")])
+                .id
+            )
+
+        def emails(env):
+            return env["eh.collections.action"].search_count(
+                [("case_id", "=", case_id), ("action_type", "=", "email")]
+            )
+
+        with self.real_env() as collector:
+            collector["eh.collections.case"].browse(case_id).lock_for_update()  # sending it by hand right now
+            with self.real_env() as cron:
+                cron["eh.collections.case"]._cron_send_followups()
+                self.assertEqual(emails(cron), 0, "skipped while locked")
+        with self.real_env() as cron:
+            cron["eh.collections.case"]._cron_send_followups()
+            self.assertEqual(emails(cron), 1, "sent by the next run")
+
+    def test_charging_invoices_someone_else_is_charging_is_refused(self):
+        partner_id, company_id = self.committed_overdue_customer()
+        with self.real_env() as env:
+            env["eh.collections.case"]._refresh_from_ledger(
+                env["res.company"].browse(company_id), partners=env["res.partner"].browse(partner_id)
+            )
+            case = env["eh.collections.case"].search(
+                [("partner_id", "=", partner_id), ("state", "=", "open")]
+            )
+            case_id, invoice_id = case.id, case.invoice_ids.id
+        with self.real_env() as first:
+            first["account.move"].browse(invoice_id).lock_for_update()
+            with self.real_env() as second:
+                wizard = (
+                    second["eh.collections.late.fee"]
+                    .with_context(default_case_id=case_id)
+                    .create({"charge": "prorated", "monthly_rate": 1.0})
+                )
+                with self.assertRaisesRegex(UserError, "Someone is charging these invoices right now"):
+                    wizard.action_post()
+                second.cr.rollback()
+        with self.real_env() as env:
+            self.assertFalse(env["account.move"].search_count([("eh_fee_case_id", "=", case_id)]))

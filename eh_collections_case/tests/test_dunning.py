@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from unittest.mock import patch
 
 from odoo.tests import freeze_time, tagged
@@ -51,8 +51,8 @@ class TestDunning(DunningCommon):
             ("email", "email", self.level(self.standard, 1), "done", 10),
         )
         self.assertAlmostEqual(log.amount_at_action, 1000)
-        self.assertTrue(log.date)
-        self.assertEqual(case.followup_count, 1)
+        self.assertEqual(log.date, datetime.combine(TODAY, time()), "logged at the (frozen) time it was sent")
+        self.assertEqual((case.followup_count, case.last_followup_date), (1, log.date))
         # The same day again: nothing more.
         self.run_cron()
         self.assertFalse(self.reminders())
@@ -220,17 +220,13 @@ class TestDunning(DunningCommon):
     def test_promise_suppresses_lapses_escalates_once_and_a_fresh_one_clears(self):
         with freeze_time(TODAY):
             case = self.overdue_case(1000, 35)
-            wizard = self.env["eh.collections.log.action"].create(
-                {
-                    "case_id": case.id,
-                    "action_type": "call",
-                    "contact_made": True,
-                    "with_promise": True,
-                    "promise_amount": 600,
-                    "promise_date": TODAY + timedelta(days=3),
-                }
+            self.log_with_wizard(
+                case,
+                contact_made=True,
+                with_promise=True,
+                promise_amount=600,
+                promise_date=TODAY + timedelta(days=3),
             )
-            wizard.action_confirm()
             self.run_cron()
             self.assertFalse(self.reminders(), "an active promise suppresses the ladder")
         with freeze_time(TODAY + timedelta(days=4)):
@@ -246,16 +242,9 @@ class TestDunning(DunningCommon):
             self.refresh()
             self.run_cron()
             self.assertEqual(len(self.reminders()), 1, "the next level was queued")
-            fresh = self.env["eh.collections.log.action"].create(
-                {
-                    "case_id": case.id,
-                    "action_type": "call",
-                    "with_promise": True,
-                    "promise_amount": 400,
-                    "promise_date": TODAY + timedelta(days=12),
-                }
+            self.log_with_wizard(
+                case, with_promise=True, promise_amount=400, promise_date=TODAY + timedelta(days=12)
             )
-            fresh.action_confirm()
             self.assertFalse(case.promise_escalated)
             self.assertTrue(case.has_active_promise)
 
@@ -264,15 +253,9 @@ class TestDunning(DunningCommon):
             invoice = self.post_invoice(1000, 35)
             self.refresh()
             case = self.open_case()
-            self.env["eh.collections.log.action"].create(
-                {
-                    "case_id": case.id,
-                    "action_type": "call",
-                    "with_promise": True,
-                    "promise_amount": 500,
-                    "promise_date": TODAY + timedelta(days=2),
-                }
-            ).action_confirm()
+            self.log_with_wizard(
+                case, with_promise=True, promise_amount=500, promise_date=TODAY + timedelta(days=2)
+            )
             self.pay(invoice, 500, days_ago=0)
         with freeze_time(TODAY + timedelta(days=5)):
             self.run_cron("eh_collections_case.ir_cron_escalate_broken_promises")

@@ -19,15 +19,8 @@ class TestLateFees(CollectionsCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.eur = cls.setup_other_currency("EUR", rates=[("2020-01-01", 0.8)])  # 1 USD = 0.8 EUR
-        cls.company.write(
-            {
-                "eh_interest_enabled": True,
-                "eh_interest_reference_rate": 2.15,
-                "eh_interest_margin": 8.0,
-                "eh_interest_compensation": 40.0,
-            }
-        )
+        cls.eur = cls.euro_at_0_8()
+        cls.charge_statutory_interest(eh_interest_compensation=40.0)
         cls.inv_a = cls.post_invoice(1000, 60)  # residual 750 after a partial payment
         cls.pay(cls.inv_a, 250)
         cls.inv_b = cls.post_invoice(125, 10)
@@ -186,6 +179,28 @@ class TestLateFees(CollectionsCommon):
         fees = self.fee_invoices()
         self.assertEqual(fees.company_id, self.company)
         self.assertEqual(fees.invoice_line_ids.account_id, account)
+
+    def test_fees_and_interest_on_the_products_set_in_settings(self):
+        fee_product = self.env["product.product"].create({"name": "Dunning charge", "type": "service"})
+        interest_product = self.env["product.product"].create({"name": "Default interest", "type": "service"})
+        self.company.write(
+            {"eh_fee_product_id": fee_product.id, "eh_interest_product_id": interest_product.id}
+        )
+        self.wizard(charge="flat", flat_amount=15.0).action_post()
+        self.assertEqual(set(self.fee_invoices().invoice_line_ids.product_id), {fee_product})
+        before = self.fee_invoices()
+        self.wizard(charge="interest").action_post()
+        interest = self.fee_invoices() - before
+        self.assertEqual(set(interest.invoice_line_ids.product_id), {interest_product})
+
+    def test_no_charge_beyond_today(self):
+        wizard = self.wizard(charge="prorated", monthly_rate=1.5)
+        wizard.date = TODAY + timedelta(days=1)
+        self.assertFalse(wizard.line_ids)
+        self.assertEqual(wizard.warning, "Late fees cannot be charged beyond today.")
+        with self.assertRaisesRegex(UserError, "beyond today"):
+            wizard.action_post()
+        self.assertFalse(self.fee_invoices())
 
     def test_collector_charges_fees(self):
         wizard = (

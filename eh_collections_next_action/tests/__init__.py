@@ -1,1 +1,1 @@
-from . import test_install, test_next_action, test_risk_and_keys
+from . import test_install, test_next_action, test_risk_and_audit

@@ -1,10 +1,9 @@
-import json
 from datetime import datetime, time, timedelta
 from unittest.mock import patch
 
 from odoo.tests import freeze_time, tagged
 
-from odoo.addons.eh_account_ai_agent.tests.llm_server import Reply, ScriptedLLMMixin, openai_body
+from odoo.addons.eh_account_ai_agent.tests.llm_server import Reply, ScriptedLLMMixin, answer_json, openai_body
 from odoo.addons.eh_account_ai_agent.tools import ACTION_CODES
 from odoo.addons.eh_collections_case.tests.common import TODAY, CollectionsCommon
 from odoo.addons.eh_collections_next_action.models import collections_case as next_action_module
@@ -101,6 +100,49 @@ class TestNextAction(CollectionsCommon):
         vip.action_pause("Waiting for the auditor")
         self.assertIn("once the case is resumed", vip.eh_ai_suggestion_rationale)
 
+    def prepared(self, case):
+        """What *Prepare this step* did: the action it returned and the new activity."""
+        before = case.activity_ids
+        action = case.with_user(self.collector).action_eh_ai_prepare_step()
+        return action, case.activity_ids - before
+
+    def test_prepare_this_step_for_every_action(self):
+        manager_group = self.env.ref("eh_collections_case.group_collections_manager")
+        call_case = self.case(50)
+        call_case._log_action([{"action_type": "email"}])
+        self.assertEqual(self.suggested(call_case), "phone_call")
+        action, activity = self.prepared(call_case)
+        self.assertEqual(action["tag"], "soft_reload")
+        self.assertEqual(activity.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
+        self.assertEqual(
+            activity.user_id, self.collector, "no collector on the case: the one who prepared it"
+        )
+        self.assertIn("50 days overdue", activity.note)
+
+        old = self.case(205, partner=self.other_customer)
+        _action, activity = self.prepared(old)
+        self.assertEqual(activity.summary, "Review for write-off")
+        self.assertTrue(activity.user_id.has_group("eh_collections_case.group_collections_manager"))
+        self.assertIn(activity.user_id, manager_group.all_user_ids)
+
+        agency_partner = self.env["res.partner"].create({"name": "Agency Case Ltd", "is_company": True})
+        agency = self.case(130, partner=agency_partner)
+        agency._log_action([{"action_type": "letter", "date": days_ago(20)}])
+        _action, activity = self.prepared(agency)
+        self.assertEqual(activity.summary, "Decide on a collections agency referral")
+
+        broken_partner = self.env["res.partner"].create({"name": "Broken Promise Ltd", "is_company": True})
+        broken = self.case(40, partner=broken_partner)
+        broken._log_action([{"action_type": "promise", "promise_amount": 100, "promise_date": TODAY}])
+        self.assertEqual(self.suggested(broken), "monitor")
+        action, activity = self.prepared(broken)
+        self.assertEqual((action["params"]["type"], activity), ("info", self.env["mail.activity"]))
+        self.assertIn("keep monitoring the promise", action["params"]["message"])
+        with freeze_time(TODAY + timedelta(days=1)):
+            self.assertEqual(self.suggested(broken), "escalate_broken_promise")
+            _action, activity = self.prepared(broken)
+            self.assertEqual(activity.summary, "Review the broken promise")
+
     def test_dispute_routes_to_manual_review(self):
         case = self.case(150)
         case.action_dispute("Wrong goods")
@@ -172,14 +214,7 @@ class TestNextActionWithProvider(ScriptedLLMMixin, CollectionsCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.start_llm()
-        cls.company.sudo().write(
-            {
-                "eh_ai_provider": "openai_compatible",
-                "eh_ai_model": "gpt-test",
-                "eh_ai_base_url": f"{cls.llm.url}/v1",
-                "eh_ai_api_key": "sk-test-0000000000",
-            }
-        )
+        cls.use_scripted_provider(cls.company)
         cls.case = cls.overdue_case(1000, 95)
 
     def overdue_case_for(self, partner, days):
@@ -194,9 +229,7 @@ class TestNextActionWithProvider(ScriptedLLMMixin, CollectionsCommon):
         self.llm.replies = [
             Reply(
                 200,
-                openai_body(
-                    json.dumps({"action": "send_demand_letter", "priority": "high", "rationale": rationale})
-                ),
+                openai_body(answer_json(rationale=rationale)),
             )
         ]
         self.case.with_user(self.collector).action_eh_ai_refresh_suggestion()
@@ -217,9 +250,7 @@ class TestNextActionWithProvider(ScriptedLLMMixin, CollectionsCommon):
         rationale = "Prepared overnight: send the formal demand."
         answer = Reply(
             200,
-            openai_body(
-                json.dumps({"action": "send_demand_letter", "priority": "high", "rationale": rationale})
-            ),
+            openai_body(answer_json(rationale=rationale)),
         )
         self.llm.replies = [answer, answer]
         cron = self.env.ref("eh_collections_next_action.ir_cron_prewarm_ai_suggestions")

@@ -12,6 +12,7 @@ import socket
 import subprocess
 import time
 import urllib.request
+from datetime import date, timedelta
 from pathlib import Path
 
 import odoorpc
@@ -130,3 +131,16 @@ def api(request, odoo_server, e2e_db, e2e_users):
 def server_url(odoo_server):
     host, port = odoo_server
     return f"http://{host}:{port}"
+
+
+@pytest.fixture
+def server_today(rpc):
+    """The day the server counts ages from: what the last refresh of the cases used
+    (a case's oldest due date plus its days overdue). Never the client's clock, which
+    may have crossed midnight since the demo was loaded."""
+    [case] = rpc.env["eh.collections.case"].search_read(
+        [("state", "=", "open"), ("oldest_due_date", "!=", False)],
+        ["oldest_due_date", "days_overdue_max"],
+        limit=1,
+    )
+    return date.fromisoformat(case["oldest_due_date"]) + timedelta(days=case["days_overdue_max"])

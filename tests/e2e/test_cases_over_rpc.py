@@ -4,8 +4,8 @@ from collections import defaultdict
 from datetime import date
 
 
-def test_case_totals_equal_open_receivable_per_customer(rpc):
-    today = date.today()
+def test_case_totals_equal_open_receivable_per_customer(rpc, server_today):
+    today = server_today
     cases = rpc.env["eh.collections.case"].search_read(
         [("state", "=", "open")],
         [
@@ -59,7 +59,13 @@ def test_collector_sees_worked_cases_with_history(collector_rpc):
     assert mine, "the demo assigns cases to the collector"
     assert any(case["action_ids"] for case in mine)
     assert Case.search_count([("has_active_promise", "=", True)]) >= 1
-    assert Case.search_count([("disputed", "=", True)]) == 1
+    disputed = Case.search_read([("disputed", "=", True)], ["action_ids", "stage_id"])
+    assert disputed, "the demo has a case in dispute"
+    for case in disputed:
+        rows = collector_rpc.env["eh.collections.action"].search_read(
+            [("id", "in", case["action_ids"]), ("action_type", "=", "dispute")], ["id"]
+        )
+        assert rows, "a case in dispute has its dispute in the history"
     History = collector_rpc.env["eh.collections.action"]
     for action_type in ("email", "call", "promise"):
         assert History.search_count([("action_type", "=", action_type)]), action_type

@@ -1,6 +1,7 @@
 """One source of truth, seen from outside: what a collector, a manager and an agent
 may and may not do to a case over JSON-2 and over JSON-RPC (every test runs on both
-doors). The server's own date is the reference, never the client's clock."""
+doors). The server's own date (the `server_today` fixture) is the reference, never
+the client's clock."""
 
 import datetime as dt
 import uuid
@@ -11,19 +12,6 @@ from e2e_api import ApiError
 
 COLLECTORS = [f"e2e_collector_{n}" for n in range(1, 7)]
 _taken = set()
-
-
-def server_today(client, company_id):
-    """The company's today as the server counts it: a case's oldest due date plus its
-    days overdue, both computed by the last refresh."""
-    [case] = client.call(
-        "eh.collections.case",
-        "search_read",
-        domain=[("company_id", "=", company_id), ("state", "=", "open"), ("oldest_due_date", "!=", False)],
-        fields=["oldest_due_date", "days_overdue_max"],
-        limit=1,
-    )
-    return dt.date.fromisoformat(case["oldest_due_date"]) + dt.timedelta(days=case["days_overdue_max"])
 
 
 def main_company(client):
@@ -68,13 +56,14 @@ def refused(call, *args, **kwargs):
     return caught.value
 
 
-def test_a_promise_logged_by_create_stops_the_reminder_and_turns_the_next_action_to_monitor(api):
+def test_a_promise_logged_by_create_stops_the_reminder_and_turns_the_next_action_to_monitor(
+    api, server_today
+):
     collector, admin = api("collector"), api("admin")
     case_id = fresh_case(admin, ("days_overdue_max", ">=", 60), with_next_level=True)
     before = read_case(collector, case_id, ["eh_ai_suggested_action"])
     assert before["eh_ai_suggested_action"] != "monitor"
-    today = server_today(admin, main_company(admin))
-    promised = today + dt.timedelta(days=6)
+    promised = server_today + dt.timedelta(days=6)
     collector.call(
         "eh.collections.action",
         "create",
@@ -189,10 +178,10 @@ def test_case_figures_cannot_be_written_by_hand(api, login):
     assert read_case(client, case_id, ["priority"])["priority"] == "2"
 
 
-def test_forged_authors_bad_promises_and_state_rows_are_refused(api):
+def test_forged_authors_bad_promises_and_state_rows_are_refused(api, server_today):
     collector, admin = api("collector"), api("admin")
     case_id = fresh_case(admin)
-    today = server_today(admin, main_company(admin))
+    today = server_today
 
     def create(**values):
         return collector.call("eh.collections.action", "create", vals_list=[{"case_id": case_id, **values}])

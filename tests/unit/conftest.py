@@ -1,32 +1,29 @@
-"""Make the pure-Python tools packages importable without importing their Odoo modules.
+"""Make the pure-Python tools packages importable under their own names without
+importing their Odoo modules.
 
-`eh_account_ai_agent/__init__.py` loads Odoo models, so its `tools` package is loaded
-from its folder under the name `eh_ai_tools` instead; the Workbench's as
-`eh_case_tools`.
+`eh_account_ai_agent/__init__.py` and `eh_collections_case/__init__.py` load Odoo
+models, so the two module folders are registered as bare packages: importing
+`eh_account_ai_agent.tools` or `eh_collections_case.tools` runs the tools' own code
+only. (Their real names also let the mutation tester map what the tests run back to
+the files it mutated: see `make mutation`.)
 """
 
-import importlib.util
 import sys
+import types
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-TOOLS_DIR = ROOT / "eh_account_ai_agent" / "tools"
 
 
-def load_tools(name="eh_ai_tools", tools_dir=TOOLS_DIR):
-    """Import a module's tools folder as the top-level package `name`."""
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(
-        name, tools_dir / "__init__.py", submodule_search_locations=[str(tools_dir)]
-    )
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+def bare_package(name):
+    """The module folder `name` as a package whose __init__ is never run."""
+    if name not in sys.modules:
+        package = types.ModuleType(name)
+        package.__path__ = [str(ROOT / name)]
+        sys.modules[name] = package
 
 
-load_tools()
-load_tools("eh_case_tools", ROOT / "eh_collections_case" / "tools")
+bare_package("eh_account_ai_agent")
+bare_package("eh_collections_case")
 # The scripted LLM server (plain Python) is shared with the module's Odoo tests.
 sys.path.insert(0, str(ROOT / "eh_account_ai_agent" / "tests"))

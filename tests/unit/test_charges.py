@@ -5,7 +5,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from eh_case_tools.charges import (
+from hypothesis import given
+from hypothesis import strategies as st
+
+from eh_collections_case.tools.charges import (
     annual_rate,
     charge_period,
     prorated_fee,
@@ -13,8 +16,6 @@ from eh_case_tools.charges import (
     statutory_interest,
     to_decimal,
 )
-from hypothesis import given
-from hypothesis import strategies as st
 
 money = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("10000000"), places=2)
 rates = st.decimals(min_value=Decimal("0.0001"), max_value=Decimal("50"), places=4)

@@ -1,7 +1,8 @@
 """The eight-rule ladder at every threshold boundary, and what overrides what."""
 
 import pytest
-from eh_ai_tools import CaseSnapshot, Thresholds, deterministic_suggest, guardrail_violation
+
+from eh_account_ai_agent.tools import CaseSnapshot, Thresholds, deterministic_suggest, guardrail_violation
 
 T = Thresholds()
 

@@ -3,9 +3,17 @@
 import json
 
 import pytest
-from eh_ai_tools import PROMPT_VERSION, CaseSnapshot, ProviderConfig, Thresholds, make_provider, suggest
-from eh_ai_tools.providers import ProviderError
 from llm_server import Reply, ScriptedLLM, anthropic_body, openai_body
+
+from eh_account_ai_agent.tools import (
+    PROMPT_VERSION,
+    CaseSnapshot,
+    ProviderConfig,
+    Thresholds,
+    make_provider,
+    suggest,
+)
+from eh_account_ai_agent.tools.providers import ProviderError
 
 THRESHOLDS = Thresholds()
 # 95 days overdue, contacted, no letter: the ladder says send_demand_letter.
@@ -101,11 +109,13 @@ def test_rate_limit_then_success(llm, kind):
 
 
 def test_timeout_falls_back(llm, kind):
-    llm.replies = [Reply(200, answer(kind), delay=1.5)]
+    llm.replies = [Reply(200, answer(kind), delay=5.0)]
     result = suggest(SNAPSHOT, THRESHOLDS, provider(llm, kind, timeout=0.3))
     assert result.source == "deterministic"
     assert result.fallback_reason == "provider: timeout"
-    assert result.trace.latency_ms < 1400
+    # The client gave up at its timeout, long before the server answered; the bound is
+    # the server's delay, not a guess at how fast this machine is.
+    assert 300 <= result.trace.latency_ms < 5000
 
 
 @pytest.mark.parametrize(

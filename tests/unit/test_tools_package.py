@@ -4,9 +4,9 @@ import subprocess
 import sys
 import textwrap
 
-import eh_ai_tools
+import eh_account_ai_agent.tools as tools
 
-TOOLS_DIR = eh_ai_tools.__path__[0]
+TOOLS_DIR = tools.__path__[0]
 
 
 def test_tools_import_nothing_from_odoo():
@@ -29,6 +29,6 @@ def test_tools_import_nothing_from_odoo():
 
 
 def test_action_vocabulary_is_closed():
-    assert len(eh_ai_tools.ACTION_CODES) == 8
-    assert eh_ai_tools.Action("send_demand_letter") is eh_ai_tools.Action.SEND_DEMAND_LETTER
-    assert [p.value for p in eh_ai_tools.Priority] == ["low", "medium", "high"]
+    assert len(tools.ACTION_CODES) == 8
+    assert tools.Action("send_demand_letter") is tools.Action.SEND_DEMAND_LETTER
+    assert [p.value for p in tools.Priority] == ["low", "medium", "high"]

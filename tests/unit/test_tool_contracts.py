@@ -1,0 +1,351 @@
+"""The exact words and values the tools promise their callers: the rationales a
+collector reads, the reasons an audit row keeps, the validation messages, the risk
+factors. (Written where mutation testing found behaviour no test pinned down.)"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from eh_account_ai_agent.tools import (
+    CaseSnapshot,
+    InvoiceRecord,
+    Thresholds,
+    deterministic_suggest,
+    guardrail_violation,
+    parse_answer,
+    payment_risk,
+)
+from eh_account_ai_agent.tools.ladder import CallTrace, Suggestion
+from eh_account_ai_agent.tools.risk import RiskFactor, RiskScore
+from eh_account_ai_agent.tools.snapshot import CaseSnapshot as Snapshot
+from eh_collections_case.tools.charges import prorated_fee, round_money, statutory_interest, to_decimal
+
+T = Thresholds()
+TODAY = date(2026, 6, 30)
+
+
+def answer_for(days, **flags):
+    return deterministic_suggest(CaseSnapshot(days_overdue=days, total_overdue=1234.5, **flags), T)
+
+
+@pytest.mark.parametrize(
+    ("days", "flags", "rationale"),
+    [
+        (
+            10,
+            {"active_promise": True},
+            "Rule 1 (monitor): the customer has a promise to pay running; no escalation while it holds, "
+            "whatever the 10 days overdue.",
+        ),
+        (
+            50,
+            {"open_dispute": True},
+            "Open dispute: 1,234.50 EUR overdue for 50 days is contested; resolve the dispute before any "
+            "reminder or escalation.",
+        ),
+        (
+            50,
+            {"broken_promise": True},
+            "Rule 2 (escalate_broken_promise): a promise to pay lapsed unkept with 1,234.50 EUR still overdue "
+            "after 50 days; a manager should review.",
+        ),
+        (
+            200,
+            {},
+            "Rule 3 (write_off_review): 200 days overdue reaches the 200-day write-off threshold; review "
+            "1,234.50 EUR for write-off or provision.",
+        ),
+        (
+            120,
+            {"demand_letter_sent": True, "days_since_demand_letter": 14},
+            "Rule 4 (refer_to_collections_agency): 120 days overdue reaches the 120-day agency threshold and the "
+            "demand letter went out 14 days ago (at least 14) without payment.",
+        ),
+        (
+            90,
+            {},
+            "Rule 5 (send_demand_letter): 90 days overdue reaches the 90-day demand-letter threshold and no "
+            "demand letter was sent; 1,234.50 EUR overdue.",
+        ),
+        (
+            45,
+            {"followup_count": 2},
+            "Rule 6 (phone_call): 45 days overdue reaches the 45-day phone threshold after 2 follow-up(s) "
+            "without payment; call the customer.",
+        ),
+        (
+            30,
+            {},
+            "Rule 7 (send_first_contact_email): 30 days overdue reaches the 30-day first-contact threshold and "
+            "the customer was never followed up.",
+        ),
+        (
+            29,
+            {},
+            "Rule 8 (manual_review): 29 days overdue is under the 30-day first-contact threshold; nothing to do "
+            "yet.",
+        ),
+        (
+            40,
+            {"followup_count": 1},
+            "Rule 8 (manual_review): 40 days overdue after 1 follow-up(s) sits between thresholds (phone at 45, "
+            "demand letter at 90); review by hand.",
+        ),
+        (
+            100,
+            {"followup_count": 1, "demand_letter_sent": True, "days_since_demand_letter": 3},
+            "Rule 8 (manual_review): the demand letter went out 3 days ago; at 100 days overdue, wait for the "
+            "120-day agency threshold and 14 days after the letter.",
+        ),
+        (
+            100,
+            {"followup_count": 1, "demand_letter_sent": True},
+            "Rule 8 (manual_review): the demand letter went out; at 100 days overdue, wait for the 120-day "
+            "agency threshold and 14 days after the letter.",
+        ),
+    ],
+)
+def test_rationales_word_for_word(days, flags, rationale):
+    snapshot = CaseSnapshot(days_overdue=days, total_overdue=1234.5, currency="EUR", **flags)
+    assert deterministic_suggest(snapshot, T).rationale == rationale
+
+
+def test_rule_ids_and_source():
+    assert [
+        answer_for(d, **f).rule_id for d, f in ((10, {"active_promise": True}), (50, {"open_dispute": True}))
+    ] == [
+        "R1_active_promise",
+        "R0_open_dispute",
+    ]
+    assert answer_for(29).rule_id == "R8_manual_review"
+    assert answer_for(29).source == "deterministic"
+    assert answer_for(29).fallback_reason is None and answer_for(29).trace is None
+
+
+def test_agency_needs_the_letter_age_known():
+    # A letter is logged but its age is unknown: wait, do not refer.
+    assert answer_for(150, followup_count=1, demand_letter_sent=True).action.value == "manual_review"
+
+
+def test_a_fallback_keeps_the_ladders_answer_and_says_why():
+    trace = CallTrace("v", "h", 3, "fallback", "non_json")
+    base = answer_for(90)
+    fallback = base.with_fallback("non_json", trace)
+    assert (fallback.action, fallback.priority, fallback.rationale) == (
+        base.action,
+        base.priority,
+        base.rationale,
+    )
+    assert (fallback.source, fallback.fallback_reason, fallback.trace) == ("deterministic", "non_json", trace)
+    llm = Suggestion(base.action, base.priority, "x", "r", source="llm")
+    assert llm.with_fallback("timeout", trace).source == "deterministic"
+
+
+@pytest.mark.parametrize(
+    ("action", "snapshot", "reason"),
+    [
+        ("phone_call", Snapshot(50, 1.0, active_promise=True), "phone_call during an active promise"),
+        (
+            "send_demand_letter",
+            Snapshot(95, 1.0, open_dispute=True),
+            "send_demand_letter while the case is in dispute",
+        ),
+        ("escalate_broken_promise", Snapshot(50, 1.0), "escalate_broken_promise without a broken promise"),
+        (
+            "refer_to_collections_agency",
+            Snapshot(150, 1.0),
+            "refer_to_collections_agency without a demand letter",
+        ),
+        (
+            "refer_to_collections_agency",
+            Snapshot(110, 1.0, demand_letter_sent=True, days_since_demand_letter=30),
+            "refer_to_collections_agency under 120 days overdue",
+        ),
+        (
+            "refer_to_collections_agency",
+            Snapshot(130, 1.0, demand_letter_sent=True),
+            "refer_to_collections_agency under 14 days after the letter",
+        ),
+        ("write_off_review", Snapshot(150, 1.0), "write_off_review under the 200-day threshold"),
+        ("send_demand_letter", Snapshot(44, 1.0), "send_demand_letter under the 45-day phone threshold"),
+    ],
+)
+def test_guardrail_reasons(action, snapshot, reason):
+    assert guardrail_violation(action, snapshot, T) == reason
+
+
+def test_guardrails_let_allowed_steps_through():
+    assert guardrail_violation("send_demand_letter", Snapshot(45, 1.0), T) is None
+    assert guardrail_violation("manual_review", Snapshot(50, 1.0, open_dispute=True), T) is None
+    assert guardrail_violation("escalate_broken_promise", Snapshot(50, 1.0, broken_promise=True), T) is None
+    ok = Snapshot(120, 1.0, demand_letter_sent=True, days_since_demand_letter=14)
+    assert guardrail_violation("refer_to_collections_agency", ok, T) is None
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"days_overdue": -1}, "days_overdue cannot be negative"),
+        ({"followup_count": -1}, "followup_count cannot be negative"),
+        ({"risk_score": -1}, "risk_score must be between 0 and 100"),
+        ({"risk_score": 101}, "risk_score must be between 0 and 100"),
+    ],
+)
+def test_snapshot_validation(values, message):
+    with pytest.raises(ValueError, match=f"^{message}$"):
+        CaseSnapshot(**{"days_overdue": 1, "total_overdue": 1.0, **values})
+
+
+def test_snapshot_bounds_and_plain_values():
+    for risk in (0, 100):
+        assert CaseSnapshot(0, 0.0, risk_score=risk).risk_score == risk
+    values = CaseSnapshot(3, 10.456, followup_count=0).as_dict()
+    assert values["total_overdue"] == 10.46
+    assert values["days_overdue"] == 3
+    assert values["currency"] == "USD"
+    assert set(values) == {
+        "days_overdue",
+        "total_overdue",
+        "currency",
+        "followup_count",
+        "days_since_last_followup",
+        "active_promise",
+        "broken_promise",
+        "promise_days_left",
+        "demand_letter_sent",
+        "days_since_demand_letter",
+        "open_dispute",
+        "risk_score",
+        "last_action_type",
+        "days_since_last_action",
+    }
+    digest = CaseSnapshot(3, 10.456).digest()
+    assert len(digest) == 64 and digest == CaseSnapshot(3, 10.4561).digest(), "hashed on the rounded amount"
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"agency_days_after_letter": -1}, "thresholds cannot be negative"),
+        ({"first_contact": -1}, "thresholds cannot be negative"),
+        (
+            {"demand_letter": 200, "agency": 150},
+            "thresholds must rise: first contact <= phone <= demand letter <= agency <= write-off",
+        ),
+    ],
+)
+def test_threshold_validation(values, message):
+    with pytest.raises(ValueError, match=f"^{message}$"):
+        Thresholds(**values)
+
+
+def test_thresholds_may_be_equal_and_zero():
+    same = Thresholds(
+        first_contact=0, phone=0, demand_letter=0, agency=0, write_off=0, agency_days_after_letter=0
+    )
+    assert same.write_off == 0
+    assert Thresholds() == Thresholds(30, 45, 90, 120, 14, 200)
+
+
+def test_parse_answer_reasons():
+    snapshot = Snapshot(95, 1.0)
+    assert parse_answer('{"action": "monitor", "priority": "low", "rationale": "   "}', snapshot, T) == (
+        None,
+        "schema: empty rationale",
+    )
+    assert parse_answer('{"action": "monitor", "priority": 3, "rationale": "x"}', snapshot, T) == (
+        None,
+        "schema: unknown priority 3",
+    )
+    assert parse_answer('{"action": 7, "priority": "low", "rationale": "x"}', snapshot, T) == (
+        None,
+        "schema: unknown action 7",
+    )
+    text = '```json\n{"action": "send_demand_letter", "priority": "high", "rationale": "  Send it.  "}\n```'
+    suggestion, reason = parse_answer(text, snapshot, T)
+    assert reason == "" and suggestion.rationale == "Send it."
+    assert (suggestion.source, suggestion.rule_id) == ("llm", "llm")
+    bare = '```\n{"action": "send_demand_letter", "priority": "high", "rationale": "ok"}\n```'
+    assert parse_answer(bare, snapshot, T)[1] == ""
+
+
+def paid(amount, days_late, due_days_ago=200):
+    due = TODAY - timedelta(days=due_days_ago)
+    return InvoiceRecord(amount, due, due + timedelta(days=days_late))
+
+
+def test_risk_factors_word_for_word():
+    history = [paid(1000, 30), paid(1000, 0), InvoiceRecord(600, TODAY - timedelta(days=40), None, 600)]
+    score = payment_risk(history, TODAY, broken_promises=1, disputes=1)
+    factors = {factor.code: (round(factor.points, 2), factor.detail) for factor in score.factors}
+    assert factors == {
+        "late_share": (15.0, "1 of 2 invoices paid late"),
+        "days_late": (6.25, "15 days late on average"),
+        "current_overdue": (20.0, "100% of the open amount past due"),
+        "trend": (6.67, "40 days late over the last 180 days"),
+        "broken_promises": (5.0, "1 broken promises"),
+        "disputes": (2.5, "1 disputes"),
+    }
+    assert score.score == 55
+    assert [f.code for f in score.factors] == [
+        "current_overdue",
+        "late_share",
+        "trend",
+        "days_late",
+        "broken_promises",
+        "disputes",
+    ]
+
+
+def test_risk_caps_and_windows():
+    # 100 days late counts as the 60-day cap; an invoice due 181 days ago is out of the trend.
+    history = [paid(1000, 100, due_days_ago=181)]
+    score = payment_risk(history, TODAY, broken_promises=5, disputes=5)
+    factors = {factor.code: factor.points for factor in score.factors}
+    assert factors["days_late"] == 25.0
+    assert factors["trend"] == 0.0
+    assert factors["broken_promises"] == 10.0 and factors["disputes"] == 5.0
+    assert score.score == 70
+    assert payment_risk([paid(1000, 100, due_days_ago=180)], TODAY).score == 65, "180 days is still recent"
+    assert payment_risk([], TODAY).score == 0
+    # An invoice due in the future is neither late nor recent, and nothing is past due.
+    ahead = InvoiceRecord(500, TODAY + timedelta(days=10), None, 500)
+    assert payment_risk([ahead], TODAY).score == 0
+    due_today = InvoiceRecord(500, TODAY, None, 500)
+    assert payment_risk([due_today], TODAY).score == 0, "due today is not past due"
+    zero = InvoiceRecord(0, TODAY - timedelta(days=10), TODAY)
+    assert payment_risk([zero], TODAY).score == 30, "a zero invoice paid late still counts as paid late"
+
+
+def test_risk_top_keeps_what_weighs_largest_first():
+    score = RiskScore(
+        10,
+        (
+            RiskFactor("a", 5.0, ""),
+            RiskFactor("b", 3.0, ""),
+            RiskFactor("c", 2.0, ""),
+            RiskFactor("d", 0.0, ""),
+        ),
+    )
+    assert [f.code for f in score.top()] == ["a", "b", "c"]
+    assert [f.code for f in score.top(2)] == ["a", "b"]
+    assert [f.code for f in score.top(10)] == ["a", "b", "c"]
+
+
+def test_invoice_records_refuse_negative_amounts():
+    with pytest.raises(ValueError, match="^amounts cannot be negative$"):
+        InvoiceRecord(10, TODAY, residual=-1)
+    assert InvoiceRecord(0, TODAY).residual == 0.0
+
+
+def test_charge_messages_and_rounding():
+    with pytest.raises(ValueError, match=r"^The monthly rate must be positive, not 0\.$"):
+        prorated_fee(Decimal(100), Decimal(0), 30, 2)
+    with pytest.raises(ValueError, match=r"^The annual rate must be positive, not -1\.$"):
+        statutory_interest(Decimal(100), Decimal(-1), 30, 2)
+    assert prorated_fee(Decimal(100), Decimal("0.0001"), 1, 2) == Decimal("0.00")
+    assert str(round_money(Decimal("2.345"), 2)) == "2.35"
+    assert str(round_money(Decimal("-2.345"), 2)) == "-2.35"
+    assert to_decimal(Decimal("1.50")) == Decimal("1.50") and str(to_decimal(Decimal("1.50"))) == "1.50"
+    assert to_decimal(3) == Decimal(3) and to_decimal("7.25") == Decimal("7.25")
