@@ -1,5 +1,5 @@
 # Thin entry points; scripts/ does the work and installs what is missing first.
-.PHONY: demo test bench lint stop
+.PHONY: demo test bench mutation lint stop
 
 ## demo: database collections_demo with the suite and demo receivables, served on 127.0.0.1:8069
 demo:
@@ -12,6 +12,10 @@ test:
 ## bench: benchmarks into bench/results (BENCH_SCALE=small: about 100k lines, under 10 minutes)
 bench:
 	@scripts/bench.sh
+
+## mutation: mutation testing of the pure packages against tests/unit (mutmut; slow, not in test)
+mutation:
+	@scripts/mutation.sh
 
 ## lint: ruff, pylint-odoo and the other pre-commit hooks over the whole tree
 lint:

@@ -42,11 +42,21 @@ class TestAiSettings(ScriptedLLMMixin, TransactionCase):
         readable = self.company.with_user(self.accountant).read(["eh_ai_provider", "eh_ai_model"])[0]
         self.assertEqual(readable["eh_ai_model"], "gpt-test")
 
-    def test_incoherent_thresholds_refused(self):
+    def test_incoherent_settings_refused(self):
+        # (A refused value stays in the cache: the next check would see it. The
+        # thresholds come last for that reason.)
+        for timeout in (0, -1, 61):
+            with self.assertRaisesRegex(ValidationError, "between 0 and 60 seconds"):
+                self.company.eh_ai_timeout = timeout
+        self.company.eh_ai_timeout = 60
+        with self.assertRaisesRegex(ValidationError, "negative number of hours"):
+            self.company.eh_ai_cache_hours = -1
+        self.company.eh_ai_cache_hours = 0
+        with self.assertRaisesRegex(ValidationError, "thresholds cannot be negative"):
+            self.company.eh_ai_threshold_agency_after_letter = -3
+        self.company.eh_ai_threshold_agency_after_letter = 0
         with self.assertRaisesRegex(ValidationError, "thresholds must rise"):
             self.company.write({"eh_ai_threshold_phone": 20, "eh_ai_threshold_first_contact": 30})
-        with self.assertRaisesRegex(ValidationError, "timeout"):
-            self.company.eh_ai_timeout = -1
 
     def test_connection_ok_is_audited(self):
         self.configure(eh_ai_api_key_input="sk-live-abcdefgh1234")

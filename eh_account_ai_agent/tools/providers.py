@@ -60,23 +60,25 @@ class _HttpProvider:
         self.session = session or requests.Session()
 
     def _post(self, url: str, headers: dict, payload: dict) -> dict:
-        for attempt in (1, 2):
-            try:
-                response = self.session.post(url, json=payload, headers=headers, timeout=self.config.timeout)
-            except requests.Timeout as error:
-                raise ProviderError("timeout", f"no answer within {self.config.timeout:g}s") from error
-            except requests.RequestException as error:
-                raise ProviderError("connection", type(error).__name__) from error
-            if response.status_code in RETRY_STATUSES and attempt == 1:
-                time.sleep(_retry_wait(response))
-                continue
-            if response.status_code >= 400:
-                raise ProviderError(f"http_{response.status_code}", _error_message(response))
-            try:
-                return response.json()
-            except ValueError as error:
-                raise ProviderError("bad_response", "the provider's answer is not JSON") from error
-        raise AssertionError("unreachable")  # pragma: no cover
+        """POST the payload; after a 429 or 5xx, wait (Retry-After, capped) and try once more."""
+        response = self._send(url, headers, payload)
+        if response.status_code in RETRY_STATUSES:
+            time.sleep(_retry_wait(response))
+            response = self._send(url, headers, payload)
+        if response.status_code >= 400:
+            raise ProviderError(f"http_{response.status_code}", _error_message(response))
+        try:
+            return response.json()
+        except ValueError as error:
+            raise ProviderError("bad_response", "the provider's answer is not JSON") from error
+
+    def _send(self, url: str, headers: dict, payload: dict) -> requests.Response:
+        try:
+            return self.session.post(url, json=payload, headers=headers, timeout=self.config.timeout)
+        except requests.Timeout as error:
+            raise ProviderError("timeout", f"no answer within {self.config.timeout:g}s") from error
+        except requests.RequestException as error:
+            raise ProviderError("connection", type(error).__name__) from error
 
     def complete(self, system: str, user: str) -> ProviderReply:
         raise NotImplementedError
@@ -105,8 +107,8 @@ class OpenAICompatibleProvider(_HttpProvider):
     default_base_url = "https://api.openai.com/v1"
 
     def complete(self, system: str, user: str) -> ProviderReply:
-        base = (self.config.base_url or self.default_base_url).rstrip("/")
-        headers = {"Content-Type": "application/json"}
+        base = (self.config.base_url or self.default_base_url).removesuffix("/")
+        headers = {}  # requests sends the JSON body with its Content-Type
         if self.config.api_key:
             headers["Authorization"] = f"Bearer {self.config.api_key}"
         body = self._post(
@@ -135,12 +137,8 @@ class AnthropicProvider(_HttpProvider):
     api_version = "2023-06-01"
 
     def complete(self, system: str, user: str) -> ProviderReply:
-        base = (self.config.base_url or self.default_base_url).rstrip("/")
-        headers = {
-            "Content-Type": "application/json",
-            "x-api-key": self.config.api_key,
-            "anthropic-version": self.api_version,
-        }
+        base = (self.config.base_url or self.default_base_url).removesuffix("/")
+        headers = {"x-api-key": self.config.api_key, "anthropic-version": self.api_version}
         body = self._post(
             f"{base}/v1/messages",
             headers,

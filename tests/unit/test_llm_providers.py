@@ -3,10 +3,11 @@
 import json
 
 import pytest
-from llm_server import Reply, ScriptedLLM, anthropic_body, openai_body
+from llm_server import Reply, ScriptedLLM, answer_json, anthropic_body, openai_body
 
 from eh_account_ai_agent.tools import (
     PROMPT_VERSION,
+    SYSTEM_PROMPT,
     CaseSnapshot,
     ProviderConfig,
     Thresholds,
@@ -39,7 +40,7 @@ def provider(llm, kind, timeout=5.0):
 
 
 def answer(kind, action="send_demand_letter", priority="high", rationale="Letter now: 95 days, no letter."):
-    return BODIES[kind](json.dumps({"action": action, "priority": priority, "rationale": rationale}))
+    return BODIES[kind](answer_json(action, priority, rationale))
 
 
 def test_good_answer_is_used_and_traced(llm, kind):
@@ -72,6 +73,12 @@ def test_request_carries_credentials_model_and_only_the_snapshot(llm, kind):
         assert headers["anthropic-version"] == "2023-06-01"
         user = request["json"]["messages"][0]["content"]
     assert request["json"]["model"] == "test-model"
+    system = (
+        request["json"]["messages"][0]["content"]
+        if kind == "openai_compatible"
+        else request["json"]["system"]
+    )
+    assert system == SYSTEM_PROMPT
     sent = json.loads(user)
     assert sent["snapshot"] == SNAPSHOT.as_dict()
     assert sent["ladder"]["action"] == "send_demand_letter"
@@ -90,7 +97,8 @@ def test_http_failures_fall_back(llm, kind, reply, reason, outcome):
     assert result.source == "deterministic"
     assert result.action.value == "send_demand_letter"
     assert result.fallback_reason == reason
-    assert result.trace.outcome == outcome
+    assert (result.trace.outcome, result.trace.fallback_reason) == (outcome, reason)
+    assert (result.trace.input_tokens, result.trace.output_tokens) == (None, None), "no reply, no tokens"
     assert len(llm.requests) == 1, "no retry on a client error"
 
 
@@ -149,7 +157,10 @@ def test_bad_answers_fall_back(llm, kind, content, reason):
     assert result.source == "deterministic"
     assert result.action.value == "send_demand_letter"
     assert result.fallback_reason == reason
-    assert result.trace.outcome == "fallback"
+    assert (result.trace.outcome, result.trace.fallback_reason) == ("fallback", reason)
+    # The provider did answer: its token counts are audited with the refusal.
+    expected = (120, 40) if kind == "openai_compatible" else (130, 45)
+    assert (result.trace.input_tokens, result.trace.output_tokens) == expected
 
 
 def test_overlong_rationale_falls_back(llm, kind):

@@ -5,6 +5,7 @@ error messages)."""
 import json
 
 import pytest
+import requests
 from llm_server import Reply, ScriptedLLM, anthropic_body, openai_body
 
 from eh_account_ai_agent.tools import ProviderConfig, make_provider
@@ -68,11 +69,11 @@ def test_anthropic_request_and_reply(llm):
     body = anthropic_body("first", input_tokens=11, output_tokens=5)
     body["content"] += [{"type": "tool_use", "text": "ignored"}, {"type": "text", "text": " second"}]
     llm.replies = [Reply(200, body)]
-    config = ProviderConfig("anthropic", "claude-x", llm.url, api_key="sk-ant", max_tokens=77)
+    config = ProviderConfig("anthropic", "claude-x", f"{llm.url}/", api_key="sk-ant", max_tokens=77)
     reply = make_provider(config).complete("SYSTEM", "USER")
     assert (reply.text, reply.input_tokens, reply.output_tokens) == ("first second", 11, 5)
     [request] = llm.requests
-    assert request["path"] == "/v1/messages"
+    assert request["path"] == "/v1/messages", "the trailing slash of the base URL is dropped"
     assert request["headers"]["x-api-key"] == "sk-ant"
     assert request["headers"]["anthropic-version"] == "2023-06-01"
     assert request["headers"]["Content-Type"] == "application/json"
@@ -88,6 +89,9 @@ def test_anthropic_request_and_reply(llm):
 def test_default_endpoints_and_kinds():
     assert isinstance(make_provider(ProviderConfig("anthropic", "m")), AnthropicProvider)
     assert isinstance(make_provider(ProviderConfig("openai_compatible", "m")), OpenAICompatibleProvider)
+    session = requests.Session()
+    for kind in ("anthropic", "openai_compatible"):
+        assert make_provider(ProviderConfig(kind, "m"), session).session is session, "the caller's session"
     assert OpenAICompatibleProvider.default_base_url == "https://api.openai.com/v1"
     assert AnthropicProvider.default_base_url == "https://api.anthropic.com"
 
@@ -135,6 +139,15 @@ def test_a_second_5xx_gives_up(llm):
         make_provider(ProviderConfig("openai_compatible", "m", f"{llm.url}/v1")).complete("s", "u")
     assert (caught.value.reason, caught.value.detail) == ("http_502", "still down")
     assert len(llm.requests) == 2
+
+
+def test_a_slow_provider_is_a_timeout(llm):
+    llm.replies = [Reply(200, openai_body("{}"), delay=3.0)]
+    with pytest.raises(ProviderError) as caught:
+        make_provider(ProviderConfig("openai_compatible", "m", f"{llm.url}/v1", timeout=0.25)).complete(
+            "s", "u"
+        )
+    assert (caught.value.reason, caught.value.detail) == ("timeout", "no answer within 0.25s")
 
 
 def test_an_unreachable_provider_is_a_connection_error():

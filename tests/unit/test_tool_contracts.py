@@ -2,6 +2,8 @@
 collector reads, the reasons an audit row keeps, the validation messages, the risk
 factors. (Written where mutation testing found behaviour no test pinned down.)"""
 
+import hashlib
+import json
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -11,6 +13,7 @@ from eh_account_ai_agent.tools import (
     CaseSnapshot,
     InvoiceRecord,
     Thresholds,
+    build_user_prompt,
     deterministic_suggest,
     guardrail_violation,
     parse_answer,
@@ -87,6 +90,12 @@ def answer_for(days, **flags):
             "yet.",
         ),
         (
+            30,
+            {"followup_count": 1},
+            "Rule 8 (manual_review): 30 days overdue after 1 follow-up(s) sits between thresholds (phone at 45, "
+            "demand letter at 90); review by hand.",
+        ),
+        (
             40,
             {"followup_count": 1},
             "Rule 8 (manual_review): 40 days overdue after 1 follow-up(s) sits between thresholds (phone at 45, "
@@ -109,6 +118,31 @@ def answer_for(days, **flags):
 def test_rationales_word_for_word(days, flags, rationale):
     snapshot = CaseSnapshot(days_overdue=days, total_overdue=1234.5, currency="EUR", **flags)
     assert deterministic_suggest(snapshot, T).rationale == rationale
+
+
+@pytest.mark.parametrize(
+    ("days", "flags", "rule", "action", "priority"),
+    [
+        (10, {"active_promise": True}, "R1_active_promise", "monitor", "low"),
+        (50, {"open_dispute": True}, "R0_open_dispute", "manual_review", "medium"),
+        (50, {"broken_promise": True}, "R2_broken_promise", "escalate_broken_promise", "high"),
+        (200, {}, "R3_write_off", "write_off_review", "high"),
+        (
+            120,
+            {"demand_letter_sent": True, "days_since_demand_letter": 14},
+            "R4_agency",
+            "refer_to_collections_agency",
+            "high",
+        ),
+        (90, {}, "R5_demand_letter", "send_demand_letter", "high"),
+        (45, {"followup_count": 2}, "R6_phone", "phone_call", "medium"),
+        (30, {}, "R7_first_contact", "send_first_contact_email", "medium"),
+        (29, {}, "R8_manual_review", "manual_review", "low"),
+    ],
+)
+def test_each_rule_names_itself(days, flags, rule, action, priority):
+    result = answer_for(days, **flags)
+    assert (result.rule_id, result.action.value, result.priority.value) == (rule, action, priority)
 
 
 def test_rule_ids_and_source():
@@ -222,6 +256,10 @@ def test_snapshot_bounds_and_plain_values():
     }
     digest = CaseSnapshot(3, 10.456).digest()
     assert len(digest) == 64 and digest == CaseSnapshot(3, 10.4561).digest(), "hashed on the rounded amount"
+    # The digest keys the cache and the audit: its canonical form is sorted, compact JSON.
+    canonical = json.dumps(CaseSnapshot(3, 10.456).as_dict(), sort_keys=True, separators=(",", ":"))
+    assert canonical.startswith('{"active_promise":false,"broken_promise":false,"currency":"USD",')
+    assert digest == hashlib.sha256(canonical.encode()).hexdigest()
 
 
 @pytest.mark.parametrize(
@@ -262,12 +300,42 @@ def test_parse_answer_reasons():
         None,
         "schema: unknown action 7",
     )
-    text = '```json\n{"action": "send_demand_letter", "priority": "high", "rationale": "  Send it.  "}\n```'
+    text = (
+        '```json\n{"action": "send_demand_letter",\n "priority": "high",\n "rationale": "  Send it.  "}\n```'
+    )
     suggestion, reason = parse_answer(text, snapshot, T)
     assert reason == "" and suggestion.rationale == "Send it."
+    assert (suggestion.action.value, suggestion.priority.value) == ("send_demand_letter", "high")
     assert (suggestion.source, suggestion.rule_id) == ("llm", "llm")
     bare = '```\n{"action": "send_demand_letter", "priority": "high", "rationale": "ok"}\n```'
     assert parse_answer(bare, snapshot, T)[1] == ""
+
+
+def test_the_user_prompt_is_the_snapshot_the_thresholds_and_the_ladder_as_sorted_json():
+    snapshot = Snapshot(95, 1.0, followup_count=2)
+    baseline = deterministic_suggest(snapshot, T)
+    prompt = build_user_prompt(snapshot, Thresholds(31, 46, 91, 121, 15, 201), baseline)
+    expected = {
+        "snapshot": snapshot.as_dict(),
+        "thresholds_days": {
+            "first_contact": 31,
+            "phone": 46,
+            "demand_letter": 91,
+            "agency": 121,
+            "agency_days_after_letter": 15,
+            "write_off": 201,
+        },
+        "ladder": {"action": "send_demand_letter", "priority": "high", "rule": "R5_demand_letter"},
+    }
+    assert prompt == json.dumps(expected, sort_keys=True)
+    assert prompt.index('"ladder"') < prompt.index('"snapshot"') < prompt.index('"thresholds_days"')
+
+
+def test_a_rationale_of_exactly_the_limit_is_accepted():
+    snapshot = Snapshot(95, 1.0)
+    for length, reason in ((600, ""), (601, "schema: rationale over 600 characters")):
+        text = '{"action": "send_demand_letter", "priority": "high", "rationale": "%s"}' % ("a" * length)
+        assert parse_answer(text, snapshot, T)[1] == reason
 
 
 def paid(amount, days_late, due_days_ago=200):
@@ -318,6 +386,22 @@ def test_risk_caps_and_windows():
     assert payment_risk([zero], TODAY).score == 30, "a zero invoice paid late still counts as paid late"
 
 
+def test_risk_edges_of_what_is_open_late_and_recent():
+    past_due = TODAY - timedelta(days=40)
+    # A record marked paid is settled whatever its residual says: never counted open.
+    settled_with_residual = InvoiceRecord(1000, past_due, past_due, 500)
+    assert payment_risk([settled_with_residual], TODAY).score == 0
+    # Half a unit still open and past due counts.
+    scores = {f.code: f.points for f in payment_risk([InvoiceRecord(10, past_due, None, 0.5)], TODAY).factors}
+    assert scores["current_overdue"] == 20.0
+    # One day late is late.
+    assert payment_risk([paid(1000, 1)], TODAY).factors[0].detail == "1 of 1 invoices paid late"
+    # An invoice due today is in the recent window, and not late yet: it halves the trend.
+    both = [InvoiceRecord(600, past_due, None, 600), InvoiceRecord(600, TODAY, None, 600)]
+    trend = {f.code: f.points for f in payment_risk(both, TODAY).factors}["trend"]
+    assert round(trend, 2) == round(10 * 20 / 60, 2)
+
+
 def test_risk_top_keeps_what_weighs_largest_first():
     score = RiskScore(
         10,
@@ -331,6 +415,16 @@ def test_risk_top_keeps_what_weighs_largest_first():
     assert [f.code for f in score.top()] == ["a", "b", "c"]
     assert [f.code for f in score.top(2)] == ["a", "b"]
     assert [f.code for f in score.top(10)] == ["a", "b", "c"]
+    small = RiskScore(
+        1,
+        (
+            RiskFactor("a", 0.5, ""),
+            RiskFactor("b", 0.25, ""),
+            RiskFactor("c", 0.1, ""),
+            RiskFactor("d", 0.05, ""),
+        ),
+    )
+    assert [f.code for f in small.top()] == ["a", "b", "c"], "half a point still weighs"
 
 
 def test_invoice_records_refuse_negative_amounts():
