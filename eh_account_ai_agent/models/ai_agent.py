@@ -14,39 +14,43 @@ class AiAgent(models.AbstractModel):
 
     @api.model
     def _suggest(self, company, snapshot, record=None):
-        """The next step for one case snapshot, asking the company's provider if it
-        has one (with its timeout). Audits the call and caches an accepted answer."""
+        """The next step for one case snapshot: the ladder's, with the narrative and
+        second opinion of the company's provider if it has one (asked with its
+        timeout). Audits the call and caches an accepted answer."""
         suggestion = suggest(snapshot, company._eh_ai_thresholds(), company._eh_ai_provider())
         if suggestion.trace:
-            self._audit(company, suggestion.trace, record, suggestion.action.value)
+            opinion = suggestion.second_opinion
+            self._audit(
+                company, suggestion.trace, record, suggestion.action.value, opinion and opinion.action.value
+            )
             if suggestion.source == "llm" and company.eh_ai_cache_hours > 0:
                 self.env["eh.ai.suggestion.cache"]._store(company, suggestion, company.eh_ai_cache_hours)
         return suggestion
 
     @api.model
-    def _audit(self, company, trace, record=None, action=None):
+    def _audit(self, company, trace, record=None, action=None, second_opinion=None):
+        """Write the audit row of one provider call in a transaction of its own, so
+        that an error and rollback later in the caller's request never loses it."""
         company = company.sudo()
-        return (
-            self.env["eh.ai.call"]
-            .sudo()
-            .create(
-                {
-                    "company_id": company.id,
-                    "res_model": record._name if record else False,
-                    "res_id": record.id if record else False,
-                    "provider": company.eh_ai_provider,
-                    "model": company.eh_ai_model,
-                    "snapshot_hash": trace.snapshot_hash,
-                    "prompt_version": trace.prompt_version,
-                    "latency_ms": trace.latency_ms,
-                    "outcome": trace.outcome,
-                    "fallback_reason": trace.fallback_reason,
-                    "input_tokens": trace.input_tokens or 0,
-                    "output_tokens": trace.output_tokens or 0,
-                    "suggested_action": action,
-                }
-            )
-        )
+        values = {
+            "company_id": company.id,
+            "res_model": record._name if record else False,
+            "res_id": record.id if record else False,
+            "provider": company.eh_ai_provider,
+            "model": company.eh_ai_model,
+            "snapshot_hash": trace.snapshot_hash,
+            "prompt_version": trace.prompt_version,
+            "latency_ms": trace.latency_ms,
+            "outcome": trace.outcome,
+            "fallback_reason": trace.fallback_reason,
+            "input_tokens": trace.input_tokens or 0,
+            "output_tokens": trace.output_tokens or 0,
+            "suggested_action": action,
+            "second_opinion_action": second_opinion,
+        }
+        with self.env.registry.cursor() as cr:
+            call_id = self.env(cr=cr, su=True)["eh.ai.call"].create(values).id
+        return self.env["eh.ai.call"].sudo().browse(call_id)
 
     @api.model
     def _test_connection(self, company):

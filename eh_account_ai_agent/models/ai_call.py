@@ -25,7 +25,8 @@ class AiCall(models.Model):
     fallback_reason = fields.Char(readonly=True)
     input_tokens = fields.Integer(readonly=True)
     output_tokens = fields.Integer(readonly=True)
-    suggested_action = fields.Char(readonly=True)
+    suggested_action = fields.Char(readonly=True, help="The ladder's step: an LLM never changes it.")
+    second_opinion_action = fields.Char(readonly=True, help="Another step the LLM proposed, shown beside.")
 
     def write(self, vals):  # pylint: disable=method-required-super
         """Never: the audit log is append-only."""

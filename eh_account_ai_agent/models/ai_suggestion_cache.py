@@ -4,8 +4,9 @@ from odoo import api, fields, models
 
 
 class AiSuggestionCache(models.Model):
-    """An LLM's suggestion for one case state (snapshot hash and prompt version),
-    kept until it expires so reads never wait on the network."""
+    """What an LLM added for one case state (snapshot hash and prompt version): the
+    narrative of the ladder's step, and a second opinion when it would take another.
+    Kept until it expires so reads never wait on the network."""
 
     _name = "eh.ai.suggestion.cache"
     _description = "AI Suggestion Cache"
@@ -13,9 +14,10 @@ class AiSuggestionCache(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True)
     snapshot_hash = fields.Char(required=True)
     prompt_version = fields.Char(required=True)
-    action = fields.Char(required=True)
-    priority = fields.Char(required=True)
+    action = fields.Char(required=True, help="The ladder's step the narrative explains.")
     rationale = fields.Text(required=True)
+    second_opinion_action = fields.Char()
+    second_opinion_reason = fields.Char()
     expires_at = fields.Datetime(required=True, index=True)
 
     _one_per_state = models.UniqueIndex("(company_id, snapshot_hash, prompt_version)")
@@ -35,12 +37,14 @@ class AiSuggestionCache(models.Model):
 
     @api.model
     def _store(self, company, suggestion, hours):
-        """Keep an accepted LLM suggestion for `hours`."""
+        """Keep what an accepted LLM answer added for `hours`."""
         trace = suggestion.trace
+        opinion = suggestion.second_opinion
         values = {
             "action": suggestion.action.value,
-            "priority": suggestion.priority.value,
             "rationale": suggestion.rationale,
+            "second_opinion_action": opinion.action.value if opinion else False,
+            "second_opinion_reason": opinion.reason if opinion else False,
             "expires_at": fields.Datetime.now() + timedelta(hours=hours),
         }
         cache = self.sudo()
@@ -62,6 +66,18 @@ class AiSuggestionCache(models.Model):
                 prompt_version=trace.prompt_version,
             )
         )
+
+    @api.model
+    def _forget(self, company, digest, prompt_version):
+        """Drop what is kept for one case state: after a failed refresh the screen
+        shows the rules' own reasons, as the refresh's message says."""
+        self.sudo().search(
+            [
+                ("company_id", "=", company.id),
+                ("snapshot_hash", "=", digest),
+                ("prompt_version", "=", prompt_version),
+            ]
+        ).unlink()
 
     @api.autovacuum
     def _gc_expired(self):

@@ -3,6 +3,7 @@
 import json
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -74,6 +75,10 @@ class ScriptedLLMMixin:
     def start_llm(cls):
         cls.llm = ScriptedLLM().start()
         cls.addClassCleanup(cls.llm.stop)
+        # The audit row of a provider call is written through a cursor of its own
+        # (`eh.ai.agent._audit`): in test mode that cursor wraps the test's, so the
+        # row sees the test's company and is rolled back with it.
+        cls.registry_enter_test_mode_cls()
 
     @classmethod
     def use_scripted_provider(
@@ -93,6 +98,14 @@ class ScriptedLLMMixin:
     def setUp(self):
         super().setUp()
         self.llm.replies, self.llm.requests = [], []
+
+    @contextmanager
+    def enter_registry_test_mode(self):
+        """The class is in test mode already (see `start_llm`): a cron run inside a
+        test only needs the flush and invalidation around it."""
+        self.env.flush_all()
+        yield
+        self.env.invalidate_all()
 
 
 def answer_json(action="send_demand_letter", priority="high", rationale="Send the demand letter today."):

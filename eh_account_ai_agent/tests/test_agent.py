@@ -1,8 +1,17 @@
-from odoo import Command
+import uuid
+
+from odoo import SUPERUSER_ID, Command, api
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, freeze_time, new_test_user, tagged
 
-from odoo.addons.eh_account_ai_agent.tools import PROMPT_VERSION, CallTrace, CaseSnapshot, ProviderError
+from odoo.addons.eh_account_ai_agent.tools import (
+    PROMPT_VERSION,
+    Action,
+    CallTrace,
+    CaseSnapshot,
+    ProviderError,
+    SecondOpinion,
+)
 
 from .llm_server import Reply, ScriptedLLMMixin, answer_json, anthropic_body
 
@@ -39,6 +48,24 @@ class TestAgent(ScriptedLLMMixin, TransactionCase):
         self.assertGreater(call.input_tokens, 0)
         cached = self.env["eh.ai.suggestion.cache"]._lookup(self.company, [SNAPSHOT.digest()], PROMPT_VERSION)
         self.assertEqual(cached[SNAPSHOT.digest()].rationale, "Send the demand letter today.")
+
+    def test_another_step_is_a_second_opinion_audited_and_cached(self):
+        self.llm.replies = [self.answer(action="phone_call", rationale="Call first. It worked before.")]
+        suggestion = self.env["eh.ai.agent"]._suggest(self.company, SNAPSHOT, self.partner)
+        self.assertEqual((suggestion.action.value, suggestion.source), ("send_demand_letter", "llm"))
+        self.assertEqual(suggestion.second_opinion, SecondOpinion(Action.PHONE_CALL, "Call first."))
+        call = self.env["eh.ai.call"].search(
+            [("res_id", "=", self.partner.id), ("res_model", "=", "res.partner")]
+        )
+        self.assertEqual(
+            (call.suggested_action, call.second_opinion_action), ("send_demand_letter", "phone_call")
+        )
+        cached = self.env["eh.ai.suggestion.cache"]._lookup(self.company, [SNAPSHOT.digest()], PROMPT_VERSION)
+        entry = cached[SNAPSHOT.digest()]
+        self.assertEqual(
+            (entry.action, entry.second_opinion_action, entry.second_opinion_reason),
+            ("send_demand_letter", "phone_call", "Call first."),
+        )
 
     def test_rejected_answer_is_audited_not_cached(self):
         self.llm.replies = [self.answer(action="write_off_review", rationale="Write it off.")]
@@ -140,3 +167,23 @@ class TestAgent(ScriptedLLMMixin, TransactionCase):
         seen = self.env["eh.ai.call"].with_user(manager).search([])
         self.assertIn(mine, seen)
         self.assertNotIn(theirs, seen)
+
+
+@tagged("post_install", "-at_install")
+class TestAuditSurvivesRollback(TransactionCase):
+    """The audit row of a provider call outlives an error in the caller's request.
+
+    Real transactions, committed to the test database (the audit is append-only, so
+    its rows stay there; the database is recreated by every run)."""
+
+    def test_a_rollback_after_the_call_keeps_its_audit_row(self):
+        digest = uuid.uuid4().hex
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            company = env.ref("base.main_company")
+            env["eh.ai.agent"]._audit(company, CallTrace("v", digest, 7, "error", "provider: timeout"))
+            cr.rollback()  # the request failed after the call
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            calls = env["eh.ai.call"].search([("snapshot_hash", "=", digest)])
+            self.assertEqual(calls.mapped("fallback_reason"), ["provider: timeout"])

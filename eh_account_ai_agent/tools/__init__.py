@@ -6,7 +6,7 @@ so they run and are tested with no database and no server.
 """
 
 from .actions import ACTION_CODES, Action, Priority
-from .ladder import CallTrace, Suggestion, deterministic_suggest, guardrail_violation
+from .ladder import CallTrace, SecondOpinion, Suggestion, deterministic_suggest, guardrail_violation
 from .providers import (
     AnthropicProvider,
     OpenAICompatibleProvider,
@@ -17,7 +17,14 @@ from .providers import (
 )
 from .risk import InvoiceRecord, RiskFactor, RiskScore, payment_risk
 from .snapshot import CaseSnapshot, Thresholds
-from .suggest import PROMPT_VERSION, SYSTEM_PROMPT, build_user_prompt, parse_answer, suggest
+from .suggest import (
+    PROMPT_VERSION,
+    SYSTEM_PROMPT,
+    build_user_prompt,
+    invented_figures,
+    parse_answer,
+    suggest,
+)
 
 __all__ = [
     "ACTION_CODES",
@@ -35,11 +42,13 @@ __all__ = [
     "ProviderReply",
     "RiskFactor",
     "RiskScore",
+    "SecondOpinion",
     "Suggestion",
     "Thresholds",
     "build_user_prompt",
     "deterministic_suggest",
     "guardrail_violation",
+    "invented_figures",
     "make_provider",
     "parse_answer",
     "payment_risk",

@@ -1,7 +1,8 @@
 """The deterministic dunning ladder: eight rules, first match wins.
 
-The same guardrails judge the ladder's own answers and any LLM's, so an LLM can
-reword or pick among allowed steps but never take a step the rules forbid.
+The same guardrails judge the ladder's own answers and any LLM's second opinion,
+so an LLM can explain the ladder's step, or offer another allowed one beside it, but
+never replace it nor offer a step the rules forbid.
 """
 
 from dataclasses import dataclass, replace
@@ -24,8 +25,19 @@ class CallTrace:
 
 
 @dataclass(frozen=True)
+class SecondOpinion:
+    """Another allowed step an LLM would take, shown beside the ladder's, never instead."""
+
+    action: Action
+    reason: str  # one sentence
+
+
+@dataclass(frozen=True)
 class Suggestion:
-    """A next step for a collector, with why."""
+    """A next step for a collector, with why.
+
+    `action` and `priority` are always the ladder's. An LLM may only write the
+    `rationale` (then `source` is "llm") and offer a `second_opinion`."""
 
     action: Action
     priority: Priority
@@ -34,9 +46,10 @@ class Suggestion:
     source: str = "deterministic"  # or "llm"
     fallback_reason: str | None = None
     trace: CallTrace | None = None  # set when a provider was asked
+    second_opinion: SecondOpinion | None = None
 
     def with_fallback(self, reason: str, trace: CallTrace) -> "Suggestion":
-        return replace(self, source="deterministic", fallback_reason=reason, trace=trace)
+        return replace(self, source="deterministic", fallback_reason=reason, trace=trace, second_opinion=None)
 
 
 def _money(snapshot: CaseSnapshot) -> str:

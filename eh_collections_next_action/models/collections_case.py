@@ -1,3 +1,5 @@
+from typing import NamedTuple
+
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
@@ -22,6 +24,20 @@ ACTIONS = [
     ("manual_review", "Manual review"),
 ]
 PRIORITIES = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
+
+
+class Answer(NamedTuple):
+    """What a case shows of its next action."""
+
+    action: str
+    priority: str
+    rationale: str
+    source: str
+    second_opinion_action: str | bool = False
+    second_opinion: str | bool = False
+
+
+NO_ANSWER = Answer(False, False, False, False)
 # A refresh touching up to this many cases syncs their stored next action at once;
 # above, the background job does it, in batches of SYNC_BATCH.
 SYNC_INLINE_LIMIT = 200
@@ -70,6 +86,11 @@ class CollectionsCase(models.Model):
         string="Source",
         compute="_compute_eh_ai_suggestion",
     )
+    # What the AI would do instead: shown beside the rules' step, never in its place.
+    eh_ai_second_opinion_action = fields.Selection(
+        ACTIONS, string="AI second opinion", compute="_compute_eh_ai_suggestion"
+    )
+    eh_ai_second_opinion = fields.Char(string="AI second opinion (why)", compute="_compute_eh_ai_suggestion")
     # A stored copy of the suggested action, kept in step by the refresh and by every
     # logged action, so the kanban and list can group by it.
     eh_ai_action_group = fields.Selection(ACTIONS, string="Next action", readonly=True, index=True)
@@ -142,8 +163,9 @@ class CollectionsCase(models.Model):
     # -- live suggestion ------------------------------------------------------
 
     def _eh_ai_answers(self):
-        """{case id: (action, priority, rationale, source)}: the ladder's answer, or a
-        cached AI answer for the very same case state. Never calls the network: a read
+        """{case id: Answer}: always the ladder's action and priority; the rationale
+        and a second opinion from the AI only when the suggestion cache holds them for
+        the very same case state and the same step. Never calls the network: a read
         must not wait on a provider."""
         cases = self.filtered("id")
         snapshots = cases._eh_ai_snapshots()
@@ -158,18 +180,22 @@ class CollectionsCase(models.Model):
         for case in cases:
             snapshot = snapshots[case.id]
             thresholds = thresholds_of[case.company_id]
-            company_cache = cached.get(case.company_id.id)
-            entry = company_cache.get(snapshot.digest()) if company_cache else None
-            if entry and not guardrail_violation(entry.action, snapshot, thresholds):
-                answers[case.id] = (entry.action, entry.priority, entry.rationale, "llm")
-            else:
-                suggestion = deterministic_suggest(snapshot, thresholds)
-                answers[case.id] = (
-                    suggestion.action.value,
-                    suggestion.priority.value,
-                    suggestion.rationale,
-                    "deterministic",
+            ladder = deterministic_suggest(snapshot, thresholds)
+            answer = Answer(ladder.action.value, ladder.priority.value, ladder.rationale, "deterministic")
+            entry = cached.get(case.company_id.id, {}).get(snapshot.digest())
+            # The narrative explains one step: a cache entry for another (the
+            # thresholds changed since) is not shown.
+            if entry and entry.action == answer.action:
+                opinion = entry.second_opinion_action
+                if opinion and guardrail_violation(opinion, snapshot, thresholds):
+                    opinion = False
+                answer = answer._replace(
+                    rationale=entry.rationale,
+                    source="llm",
+                    second_opinion_action=opinion or False,
+                    second_opinion=opinion and entry.second_opinion_reason or False,
                 )
+            answers[case.id] = answer
         return answers
 
     @api.depends(*SNAPSHOT_DEPENDS)
@@ -177,10 +203,12 @@ class CollectionsCase(models.Model):
     def _compute_eh_ai_suggestion(self):
         answers = self._eh_ai_answers()
         for case in self:
-            action, priority, _rationale, source = answers.get(case.id, (False, False, False, False))
-            case.eh_ai_suggested_action = action
-            case.eh_ai_suggested_priority = priority
-            case.eh_ai_suggestion_source = source
+            answer = answers.get(case.id, NO_ANSWER)
+            case.eh_ai_suggested_action = answer.action
+            case.eh_ai_suggested_priority = answer.priority
+            case.eh_ai_suggestion_source = answer.source
+            case.eh_ai_second_opinion_action = answer.second_opinion_action
+            case.eh_ai_second_opinion = answer.second_opinion
 
     @api.depends(*SNAPSHOT_DEPENDS, "next_level_id", "next_followup_date")
     @api.depends_context("tz")
@@ -191,7 +219,9 @@ class CollectionsCase(models.Model):
         answers = self._eh_ai_answers()
         for case in self:
             answer = answers.get(case.id)
-            case.eh_ai_suggestion_rationale = answer and f"{answer[2]}\n{case._next_reminder_sentence()}"
+            case.eh_ai_suggestion_rationale = (
+                answer and f"{answer.rationale}\n{case._next_reminder_sentence()}"
+            )
 
     def _search_eh_ai_suggested_action(self, operator, value):
         """Filters use the stored copy (what group-by shows), not a live pass over
@@ -253,21 +283,26 @@ class CollectionsCase(models.Model):
 
     def action_eh_ai_refresh_suggestion(self):
         """Ask the company's AI provider about this case now (with its timeout); the
-        answer is audited and cached, and the form reloads to show it."""
+        answer is audited and cached, and the form reloads to show it. A refresh that
+        fails forgets what was kept for this state, so the form shows the rules' own
+        reasons, as the message says."""
         self.ensure_one()
         if self.company_id.sudo().eh_ai_provider == "none":
             return _notify(self.env._("No AI provider is set: the suggestion comes from the rules."), "info")
         snapshot = self._eh_ai_snapshots()[self.id]
         suggestion = self.env["eh.ai.agent"]._suggest(self.company_id, snapshot, self)
+        self.invalidate_recordset(["eh_ai_suggested_action"])
         if suggestion.fallback_reason:
+            self.env["eh.ai.suggestion.cache"]._forget(self.company_id, snapshot.digest(), PROMPT_VERSION)
             return _notify(
                 self.env._(
-                    "The AI provider's answer was not used (%(reason)s); the rules' suggestion stands.",
+                    "The AI provider's answer was not used (%(reason)s). The rules' suggestion and their "
+                    "own reasons are shown; no AI narrative or second opinion.",
                     reason=suggestion.fallback_reason,
                 ),
                 "warning",
+                reload=True,
             )
-        self.invalidate_recordset(["eh_ai_suggested_action"])
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     @api.model
@@ -374,9 +409,8 @@ def _days(today, moment):
     return (today - moment.date()).days if moment else None
 
 
-def _notify(message, kind):
-    return {
-        "type": "ir.actions.client",
-        "tag": "display_notification",
-        "params": {"type": kind, "message": message, "sticky": False},
-    }
+def _notify(message, kind, reload=False):
+    params = {"type": kind, "message": message, "sticky": False}
+    if reload:
+        params["next"] = {"type": "ir.actions.client", "tag": "soft_reload"}
+    return {"type": "ir.actions.client", "tag": "display_notification", "params": params}

@@ -246,6 +246,64 @@ class TestNextActionWithProvider(ScriptedLLMMixin, CollectionsCommon):
         self.case._log_action([{"action_type": "letter"}])
         self.assertEqual(self.case.eh_ai_suggestion_source, "deterministic")
 
+    def test_another_step_from_the_ai_is_a_second_opinion_never_the_suggestion(self):
+        ladder_reason = self.case.eh_ai_suggestion_rationale.splitlines()[0]
+        self.llm.replies = [
+            Reply(
+                200,
+                openai_body(answer_json("phone_call", "low", "A call may settle it. They answered before.")),
+            )
+        ]
+        self.case.with_user(self.collector).action_eh_ai_refresh_suggestion()
+        self.case.invalidate_recordset()
+        self.assertEqual(
+            (
+                self.case.eh_ai_suggested_action,
+                self.case.eh_ai_suggested_priority,
+                self.case.eh_ai_suggestion_source,
+                self.case.eh_ai_suggestion_rationale.splitlines()[0],
+            ),
+            ("send_demand_letter", "high", "llm", ladder_reason),
+        )
+        self.assertEqual(
+            (self.case.eh_ai_second_opinion_action, self.case.eh_ai_second_opinion),
+            ("phone_call", "A call may settle it."),
+        )
+        self.assertEqual(self.case.eh_ai_action_group, "send_demand_letter", "group-by follows the rules")
+        audit = self.env["eh.ai.call"].search(
+            [("res_model", "=", self.case._name), ("res_id", "=", self.case.id)]
+        )
+        self.assertEqual(
+            (audit.suggested_action, audit.second_opinion_action), ("send_demand_letter", "phone_call")
+        )
+
+    def test_a_failed_refresh_shows_what_its_message_says(self):
+        narrative = "Ninety-five days and two reminders: the formal demand is due."
+        bad_answers = {
+            "provider: http_401": Reply(401, {"error": {"message": "bad key"}}),
+            "non_json": Reply(200, openai_body("Sure! Call them.")),
+            "guardrail: write_off_review under the 200-day threshold": Reply(
+                200, openai_body(answer_json("write_off_review", "high", "Write it off."))
+            ),
+        }
+        for reason, bad in bad_answers.items():
+            with self.subTest(reason=reason):
+                self.llm.replies = [Reply(200, openai_body(answer_json(rationale=narrative))), bad]
+                self.case.with_user(self.collector).action_eh_ai_refresh_suggestion()
+                self.case.invalidate_recordset()
+                self.assertEqual(self.case.eh_ai_suggestion_rationale.splitlines()[0], narrative)
+                result = self.case.with_user(self.collector).action_eh_ai_refresh_suggestion()
+                self.assertEqual(result["params"]["type"], "warning")
+                self.assertIn(reason, result["params"]["message"])
+                self.assertIn("own reasons are shown", result["params"]["message"])
+                self.assertEqual(result["params"]["next"]["tag"], "soft_reload")
+                self.case.invalidate_recordset()
+                self.assertEqual(self.case.eh_ai_suggestion_source, "deterministic")
+                self.assertTrue(
+                    self.case.eh_ai_suggestion_rationale.startswith("Rule 5 (send_demand_letter)")
+                )
+                self.assertFalse(self.case.eh_ai_second_opinion_action)
+
     def test_prewarm_cron_prepares_the_narrative_once(self):
         rationale = "Prepared overnight: send the formal demand."
         answer = Reply(

@@ -14,6 +14,7 @@ class TestRiskAndAudit(CollectionsCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.case = cls.overdue_case(1000, 50)
+        cls.registry_enter_test_mode_cls()  # the audit writes through a cursor of its own
 
     def test_disputes_and_escalations_raise_the_risk_score(self):
         self.customer._eh_compute_risk_scores()

@@ -306,7 +306,11 @@ def test_parse_answer_reasons():
     suggestion, reason = parse_answer(text, snapshot, T)
     assert reason == "" and suggestion.rationale == "Send it."
     assert (suggestion.action.value, suggestion.priority.value) == ("send_demand_letter", "high")
-    assert (suggestion.source, suggestion.rule_id) == ("llm", "llm")
+    assert (suggestion.source, suggestion.rule_id, suggestion.second_opinion) == (
+        "llm",
+        "R5_demand_letter",
+        None,
+    )
     bare = '```\n{"action": "send_demand_letter", "priority": "high", "rationale": "ok"}\n```'
     assert parse_answer(bare, snapshot, T)[1] == ""
 
