@@ -1,6 +1,6 @@
 {
     "name": "Collections Next Action",
-    "summary": "Live next-best-action suggestion on every collections case",
+    "summary": "The collector's copilot: next action, My day, AI-drafted reminders a person approves",
     "version": "19.0.1.0.0",
     "category": "Accounting/Accounting",
     "author": "EH Collections",
@@ -11,7 +11,16 @@
     "data": [
         "security/ir.model.access.csv",
         "data/ir_cron.xml",
+        "data/res_users_data.xml",
+        "report/reminder_ai_draft_templates.xml",
         "views/collections_case_views.xml",
+        "views/copilot_settings_views.xml",
+        "views/my_day_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "eh_collections_next_action/static/tests/tours/**/*",
+        ],
+    },
     "auto_install": True,
 }

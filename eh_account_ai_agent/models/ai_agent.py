@@ -2,7 +2,7 @@ import time
 
 from odoo import api, models
 
-from ..tools import CallTrace, ProviderError, suggest
+from ..tools import CallTrace, DraftResult, ProviderError, draft_reminder, suggest
 
 
 class AiAgent(models.AbstractModel):
@@ -26,6 +26,18 @@ class AiAgent(models.AbstractModel):
             if suggestion.source == "llm" and company.eh_ai_cache_hours > 0:
                 self.env["eh.ai.suggestion.cache"]._store(company, suggestion, company.eh_ai_cache_hours)
         return suggestion
+
+    @api.model
+    def _draft_reminder(self, company, request, record=None):
+        """The prose of one reminder (`tools.DraftRequest`: snapshot, tone, language)
+        from the company's provider, audited. No draft, with the reason, when the
+        company has no provider or the answer is refused."""
+        provider = company._eh_ai_provider()
+        if provider is None:
+            return DraftResult(None, self.env._("no AI provider is set"), None)
+        result = draft_reminder(request, provider)
+        self._audit(company, result.trace, record, "draft_reminder" if result.draft else None)
+        return result
 
     @api.model
     def _audit(self, company, trace, record=None, action=None, second_opinion=None):

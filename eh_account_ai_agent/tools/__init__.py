@@ -6,6 +6,14 @@ so they run and are tested with no database and no server.
 """
 
 from .actions import ACTION_CODES, Action, Priority
+from .draft import (
+    DRAFT_PROMPT_VERSION,
+    DraftRequest,
+    DraftResult,
+    ReminderDraft,
+    draft_reminder,
+    parse_draft,
+)
 from .ladder import CallTrace, SecondOpinion, Suggestion, deterministic_suggest, guardrail_violation
 from .providers import (
     AnthropicProvider,
@@ -28,18 +36,22 @@ from .suggest import (
 
 __all__ = [
     "ACTION_CODES",
+    "DRAFT_PROMPT_VERSION",
     "PROMPT_VERSION",
     "SYSTEM_PROMPT",
     "Action",
     "AnthropicProvider",
     "CallTrace",
     "CaseSnapshot",
+    "DraftRequest",
+    "DraftResult",
     "InvoiceRecord",
     "OpenAICompatibleProvider",
     "Priority",
     "ProviderConfig",
     "ProviderError",
     "ProviderReply",
+    "ReminderDraft",
     "RiskFactor",
     "RiskScore",
     "SecondOpinion",
@@ -47,10 +59,12 @@ __all__ = [
     "Thresholds",
     "build_user_prompt",
     "deterministic_suggest",
+    "draft_reminder",
     "guardrail_violation",
     "invented_figures",
     "make_provider",
     "parse_answer",
+    "parse_draft",
     "payment_risk",
     "suggest",
 ]

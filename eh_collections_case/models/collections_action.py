@@ -77,6 +77,9 @@ class CollectionsAction(models.Model):
         [("done", "Done"), ("failed", "Failed"), ("skipped", "Skipped")], default="done", required=True
     )
     note = fields.Text()
+    ai_generated = fields.Boolean(
+        string="AI draft", readonly=True, help="What went out was drafted by the AI provider."
+    )
     invoice_ids = fields.One2many(
         "eh.collections.action.invoice",
         "action_id",
@@ -215,6 +218,8 @@ class CollectionsAction(models.Model):
         if self.state != "done":
             details.append(dict(self._fields["state"]._description_selection(self.env))[self.state].lower())
         body = Markup("<b>%s</b>") % selection[self.action_type]
+        if self.ai_generated:
+            body += Markup(' <span class="badge text-bg-info">%s</span>') % self.env._("AI draft")
         if details:
             body += Markup(": ") + "; ".join(details)
         if self.note:

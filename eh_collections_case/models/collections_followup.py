@@ -51,6 +51,9 @@ class CollectionsFollowup(models.Model):
         index=True,
     )
     failure_reason = fields.Char(readonly=True)
+    ai_generated = fields.Boolean(
+        string="AI draft", readonly=True, help="Its subject and prose were drafted by the AI provider."
+    )
     decided_by_id = fields.Many2one("res.users", string="Decided by", readonly=True)
     decided_at = fields.Datetime(readonly=True)
 
@@ -92,14 +95,18 @@ class CollectionsFollowup(models.Model):
     @api.model
     def _queue(self, case, level, reason=None):
         """The reminder of `level` for `case`: waiting for approval when there is a
-        `reason` (rendered now, so the collector reads what would go out; once per case
-        and level), else ready to send."""
+        `reason`, else ready to send. (The AI bridge drafts some levels' prose here.)"""
+        return self._queue_template(case, level, reason)
+
+    @api.model
+    def _queue_template(self, case, level, reason=None):
+        """The reminder of `level` for `case` from the level's template: waiting for
+        approval when there is a `reason` (rendered now, so the collector reads what
+        would go out; once per case and level), else ready to send."""
         if not reason:
             with case_method():
                 return self.create({"case_id": case.id, "level_id": level.id, "state": "to_send"})
-        pending = self.search(
-            [("case_id", "=", case.id), ("level_id", "=", level.id), ("state", "=", "to_approve")]
-        )
+        pending = self._pending(case, level)
         if pending:
             return pending
         values = {
@@ -121,6 +128,13 @@ class CollectionsFollowup(models.Model):
                 failed = self.create(dict(values, subject=False, body_html=False, state="to_send"))
             self.env["eh.collections.followup.send"]._fail(failed, error)
             return failed
+
+    @api.model
+    def _pending(self, case, level):
+        """The reminder of `level` already waiting for approval on `case`, if any."""
+        return self.search(
+            [("case_id", "=", case.id), ("level_id", "=", level.id), ("state", "=", "to_approve")]
+        )
 
     @api.model
     def _queue_statement_letter(self, case):

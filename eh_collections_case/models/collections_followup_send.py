@@ -61,12 +61,24 @@ class CollectionsFollowupSend(models.AbstractModel):
             rows += getattr(self, f"_send_{channel}")(followup, documents)
         for row in rows:
             row.setdefault("level_id", followup.level_id.id)
+            row.update(self._row_values(followup, row))
+        author = self._log_author(followup)
         with case_method():
-            actions = case._log_action(rows)
+            actions = (case if author == self.env.user else case.with_user(author).sudo())._log_action(rows)
             if followup.level_id:
                 case.write({"level_id": followup.level_id.id, "followup_asap": False})
         followup._write_own({"state": "sent"})
         return actions
+
+    @api.model
+    def _log_author(self, followup):
+        """Who the reminder's log rows are by: whoever sends it."""
+        return self.env.user
+
+    @api.model
+    def _row_values(self, followup, row):
+        """What each log row of a reminder says about how the reminder was made."""
+        return {"ai_generated": followup.ai_generated}
 
     @api.model
     def _fail(self, followup, error):

@@ -1,1 +1,11 @@
-from . import collections_case, res_partner
+from . import (
+    collections_case,
+    collections_case_ai_draft,
+    collections_case_my_day,
+    collections_followup,
+    collections_followup_send,
+    collections_level,
+    res_company,
+    res_config_settings,
+    res_partner,
+)

@@ -230,12 +230,14 @@ class CollectionsCase(models.Model):
             return NotImplemented
         return [("eh_ai_action_group", operator, value)]
 
-    def _eh_ai_sync_action_group(self):
-        """Bring the stored copy of the suggested action in step, one UPDATE per value."""
+    def _eh_copilot_sync(self):
+        """Bring what the copilot stores in step with the cases: the suggested action
+        (one UPDATE per value) and My day's score and reason."""
         cases = self.filtered(lambda c: c.state == "open")
         if not cases:
             return
         cases.invalidate_recordset(["eh_ai_suggested_action"])
+        cases._eh_my_day_sync(cases._eh_ai_snapshots())
         by_action = {}
         for case in cases:
             if case.eh_ai_action_group != case.eh_ai_suggested_action:
@@ -261,20 +263,21 @@ class CollectionsCase(models.Model):
         leaves it to the background job, so it stays a set-based pass."""
         result = super()._on_case_changed()
         if len(self) <= SYNC_INLINE_LIMIT:
-            self._eh_ai_sync_action_group()
+            self._eh_copilot_sync()
         else:
             self.env.ref("eh_collections_next_action.ir_cron_sync_action_groups")._trigger()
         return result
 
     @api.model
     def _cron_eh_ai_sync_action_groups(self, batch=SYNC_BATCH):
-        """Bring the stored next action of every open case in step, a batch per commit."""
+        """Bring the stored next action and My day of every open case in step, a batch
+        per commit."""
         ids = self.search([("state", "=", "open")], order="id").ids
         cron = self.env["ir.cron"]
         cron._commit_progress(remaining=len(ids))
         for start in range(0, len(ids), batch):
             chunk = self.browse(ids[start : start + batch])
-            chunk._eh_ai_sync_action_group()
+            chunk._eh_copilot_sync()
             self.env.invalidate_all()
             if not cron._commit_progress(len(chunk)):
                 break

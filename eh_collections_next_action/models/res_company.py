@@ -1,0 +1,40 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+# How much each component weighs in the order of My day (see `_eh_my_day_components`).
+MY_DAY_WEIGHTS = (
+    "eh_my_day_weight_promise_due",
+    "eh_my_day_weight_broken_promise",
+    "eh_my_day_weight_reminder_due",
+    "eh_my_day_weight_exposure",
+)
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    # AI autonomy: which AI drafts may go out without a person's click. None by default.
+    eh_ai_autonomy_tag_ids = fields.Many2many(
+        "res.partner.category",
+        "eh_ai_autonomy_tag_rel",
+        "company_id",
+        "tag_id",
+        string="AI drafts without review for tags",
+    )
+    eh_ai_autonomy_max_amount = fields.Monetary(
+        string="AI drafts without review up to", currency_field="currency_id"
+    )
+    eh_my_day_weight_promise_due = fields.Float(string="Promise due today", default=100.0)
+    eh_my_day_weight_broken_promise = fields.Float(string="Broken promise", default=80.0)
+    eh_my_day_weight_reminder_due = fields.Float(string="Reminder due", default=40.0)
+    eh_my_day_weight_exposure = fields.Float(string="Risk, amount and age", default=60.0)
+
+    @api.constrains("eh_ai_autonomy_max_amount", *MY_DAY_WEIGHTS)
+    def _check_eh_copilot_settings(self):
+        for company in self:
+            if company.eh_ai_autonomy_max_amount < 0:
+                raise ValidationError(
+                    self.env._("The amount up to which AI drafts go without review cannot be negative.")
+                )
+            if min(company[name] for name in MY_DAY_WEIGHTS) < 0:
+                raise ValidationError(self.env._("My day's weights cannot be negative."))

@@ -1,0 +1,108 @@
+from datetime import timedelta
+
+from odoo.exceptions import UserError
+from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
+
+from odoo.addons.eh_collections_case.tests.common import TODAY, CollectionsCommon
+
+
+@freeze_time(TODAY)
+@tagged("post_install", "-at_install")
+class TestMyDay(CollectionsCommon):
+    """My day: a collector's open cases in the order to work them, with why."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.promised = cls.overdue_case(800, 20)
+        cls.quiet_customer = cls.env["res.partner"].create({"name": "Quiet Big Debtor", "is_company": True})
+        cls.post_invoice(50000, 300, partner=cls.quiet_customer)
+        cls.Case._refresh_from_ledger(cls.company)
+        cls.quiet = cls.Case.search([("partner_id", "=", cls.quiet_customer.id), ("state", "=", "open")])
+        (cls.promised | cls.quiet).user_id = cls.collector
+        cls.promised.with_user(cls.collector)._log_action(
+            [{"action_type": "promise", "promise_amount": 800, "promise_date": TODAY}]
+        )
+
+    def my_day(self):
+        return self.Case.with_user(self.collector).search(
+            [("eh_on_my_day", "=", True), ("company_id", "=", self.company.id)], order="eh_my_day_score desc"
+        )
+
+    def test_a_promise_due_today_comes_first_with_its_reason(self):
+        self.quiet._eh_copilot_sync()
+        self.assertEqual(self.my_day().ids, [self.promised.id, self.quiet.id])
+        self.assertEqual(self.promised.eh_my_day_reason, "Promise of $\xa0800.00 due today")
+        self.assertEqual(
+            self.quiet.eh_my_day_reason, "Demand letter is due today", "the highest level reached"
+        )
+
+    def test_weights_in_settings_change_the_order(self):
+        self.company.write({"eh_my_day_weight_promise_due": 0, "eh_my_day_weight_reminder_due": 0})
+        (self.promised | self.quiet)._eh_copilot_sync()
+        self.assertEqual(self.my_day().ids, [self.quiet.id, self.promised.id])
+        self.assertEqual(self.quiet.eh_my_day_reason, "$\xa050,000.00 overdue for 300 days")
+
+    def test_a_broken_promise_counts_and_says_so(self):
+        with freeze_time(TODAY - timedelta(days=10)):
+            self.quiet.with_user(self.collector)._log_action(
+                [{"action_type": "promise", "promise_amount": 100, "promise_date": TODAY - timedelta(days=5)}]
+            )
+        self.quiet._eh_copilot_sync()
+        self.assertEqual(self.quiet.eh_my_day_reason, "Broken promise: the promised payment did not come")
+        # 80 (broken) + 40 (reminder due) + 60 x 0.5 (no risk score) x log10(50001)/6 x 300/365
+        self.assertAlmostEqual(self.quiet.eh_my_day_score, 139.31, places=2)
+
+    def test_done_for_today_or_a_call_takes_a_case_off_until_tomorrow(self):
+        self.promised.with_user(self.collector).action_eh_done_for_today()
+        self.assertNotIn(self.promised, self.my_day())
+        self.log_with_wizard(self.quiet, action_type="call", contact_made=True, note="Spoke to AP")
+        self.assertEqual(self.quiet.eh_my_day_done_on, TODAY)
+        self.assertFalse(self.my_day())
+        with freeze_time(TODAY + timedelta(days=1)):
+            self.assertEqual(set(self.my_day().ids), {self.promised.id, self.quiet.id})
+
+    def test_my_day_is_the_collectors_own(self):
+        self.assertFalse(self.Case.with_user(self.manager).search([("eh_on_my_day", "=", True)]))
+
+    def test_the_score_is_stored_by_the_log_and_never_typed(self):
+        with self.assertRaisesRegex(UserError, "My day's score"):
+            self.promised.with_user(self.manager).write({"eh_my_day_score": 999})
+        self.assertGreater(self.promised.eh_my_day_score, 100, "stored when the promise was logged")
+
+
+@tagged("post_install", "-at_install")
+class TestMyDayTour(HttpCase):
+    """A collector's morning in a real browser."""
+
+    def test_morning_routine(self):
+        collector = new_test_user(
+            self.env,
+            login="collector_day",
+            password="collector_day",
+            groups="eh_collections_case.group_collections_user",
+        )
+        Case = self.env["eh.collections.case"]
+        cases = Case
+        for name, amount, days in (("Morning Promise Ltd", 900, 20), ("Morning Quiet Ltd", 300, 10)):
+            customer = self.env["res.partner"].create({"name": name, "is_company": True})
+            invoice = self.env["account.move"].create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": customer.id,
+                    "invoice_date_due": Case._today() - timedelta(days=days),
+                    "invoice_date": Case._today() - timedelta(days=days + 30),
+                    "invoice_line_ids": [
+                        (0, 0, {"name": "Service", "price_unit": amount, "tax_ids": [(5, 0, 0)]})
+                    ],
+                }
+            )
+            invoice.action_post()
+            cases |= Case.create({"partner_id": customer.id, "user_id": collector.id})
+        promised = cases[0]
+        promised.with_user(collector)._log_action(
+            [{"action_type": "promise", "promise_amount": 900, "promise_date": promised._today()}]
+        )
+        cases._eh_copilot_sync()
+        self.start_tour("/odoo", "eh_collections_my_day", login="collector_day")
+        self.assertEqual(promised.eh_my_day_done_on, promised._today())

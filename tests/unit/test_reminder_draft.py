@@ -1,0 +1,140 @@
+"""AI-drafted reminders: prose from the LLM, every fact from Odoo. Both provider
+protocols against a real HTTP server on 127.0.0.1."""
+
+import json
+
+import pytest
+from llm_server import Reply, ScriptedLLM, anthropic_body, openai_body
+
+from eh_account_ai_agent.tools import (
+    DRAFT_PROMPT_VERSION,
+    CaseSnapshot,
+    DraftRequest,
+    ProviderConfig,
+    ReminderDraft,
+    draft_reminder,
+    make_provider,
+    parse_draft,
+)
+from eh_account_ai_agent.tools.draft import DRAFT_SYSTEM_PROMPT, build_draft_prompt
+
+SNAPSHOT = CaseSnapshot(days_overdue=40, total_overdue=2300.0, followup_count=1, days_since_last_followup=9)
+REQUEST = DraftRequest(SNAPSHOT, "firm", "de_DE")
+BODIES = {"openai_compatible": openai_body, "anthropic": anthropic_body}
+GOOD = {
+    "subject": "Offene Rechnungen",
+    "opening": "Trotz unserer letzten Erinnerung sind die folgenden Rechnungen noch offen.",
+    "closing": "Bitte begleichen Sie den Betrag umgehend oder melden Sie sich bei uns.",
+}
+
+
+def _draft(**changes):
+    return json.dumps({**GOOD, **changes})
+
+
+@pytest.fixture
+def llm():
+    server = ScriptedLLM().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["openai_compatible", "anthropic"])
+def kind(request):
+    return request.param
+
+
+def provider(llm, kind, timeout=5.0):
+    base = f"{llm.url}/v1" if kind == "openai_compatible" else llm.url
+    return make_provider(ProviderConfig(kind, "m", base, api_key="k", timeout=timeout))
+
+
+def test_a_good_draft_is_the_prose_and_the_provider_saw_no_identity(llm, kind):
+    llm.replies = [Reply(200, BODIES[kind](_draft()))]
+    result = draft_reminder(REQUEST, provider(llm, kind))
+    assert result.draft == ReminderDraft(GOOD["subject"], GOOD["opening"], GOOD["closing"])
+    assert (result.reason, result.trace.outcome, result.trace.prompt_version) == (
+        None,
+        "ok",
+        DRAFT_PROMPT_VERSION,
+    )
+    sent = json.dumps(llm.requests[0]["json"])
+    assert json.dumps(build_draft_prompt(REQUEST))[1:-1] in sent
+    assert json.loads(build_draft_prompt(REQUEST)) == {
+        "snapshot": SNAPSHOT.as_dict(),
+        "tone": "firm",
+        "language": "de_DE",
+    }
+
+
+def test_a_timeout_gives_no_draft_and_says_why(llm, kind):
+    llm.replies = [Reply(200, BODIES[kind](_draft()), delay=3.0)]
+    result = draft_reminder(REQUEST, provider(llm, kind, timeout=0.3))
+    assert (result.draft, result.reason, result.trace.outcome) == (None, "provider: timeout", "error")
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Sehr geehrte Damen und Herren", "non_json"),
+        ("[1, 2]", "schema: not a JSON object"),
+        (
+            json.dumps({"subject": "x", "opening": "y"}),
+            "schema: expected keys ['closing', 'opening', 'subject'], got ['opening', 'subject']",
+        ),
+        (
+            _draft(amount="5"),
+            "schema: expected keys ['closing', 'opening', 'subject'], "
+            "got ['amount', 'closing', 'opening', 'subject']",
+        ),
+        (_draft(subject=7), "schema: empty subject"),
+        (_draft(closing="   "), "schema: empty closing"),
+        (_draft(opening="a" * 701), "schema: opening over 700 characters"),
+        (_draft(opening="Bitte zahlen Sie 2.300,00 EUR."), "content: opening carries a figure or a date"),
+        (
+            _draft(closing="Zahlbar bis zum fünfzehnten, also 15.12."),
+            "content: closing carries a figure or a date",
+        ),
+        (_draft(subject="Rechnung INV/2026/0001"), "content: subject carries a figure or a date"),
+        (_draft(closing="Zahlen Sie hier: https://pay.example/x"), "content: closing carries a link"),
+        (_draft(closing="Siehe www.example.de"), "content: closing carries a link"),
+        (_draft(closing="Zahlen Sie auf evil-pay.com"), "content: closing carries a link"),
+        (_draft(closing="Schreiben Sie an buchhaltung@example.de"), "content: closing carries an address"),
+        (_draft(opening="<b>Achtung</b>"), "content: opening carries markup"),
+        (_draft(opening="Hallo {{ object.partner_id.name }}"), "content: opening carries markup"),
+        (_draft(opening="Hallo ${name}"), "content: opening carries markup"),
+        (_draft(opening="Bitte&nbsp;zahlen"), "content: opening carries markup"),
+        (_draft(opening="Bitte\x00 zahlen"), "content: opening carries control characters"),
+        (_draft(subject="Offene\nRechnungen"), "schema: subject on several lines"),
+    ],
+)
+def test_a_draft_with_facts_of_its_own_or_markup_is_refused(text, reason):
+    assert parse_draft(text) == (None, reason)
+
+
+def test_a_refused_draft_is_traced_as_a_fallback(llm, kind):
+    llm.replies = [Reply(200, BODIES[kind](_draft(closing="Total: 9.999,00 EUR")))]
+    result = draft_reminder(REQUEST, provider(llm, kind))
+    assert (result.draft, result.reason) == (None, "content: closing carries a figure or a date")
+    assert (result.trace.outcome, result.trace.fallback_reason) == ("fallback", result.reason)
+
+
+def test_whitespace_is_folded_and_a_code_fence_accepted():
+    text = "```json\n" + _draft(opening="  Die folgenden\n  Rechnungen sind offen. ") + "\n```"
+    draft, reason = parse_draft(text)
+    assert (reason, draft.opening) == ("", "Die folgenden Rechnungen sind offen.")
+
+
+@pytest.mark.parametrize(("tone", "lang"), [("angry", "en_US"), ("firm", "english"), ("firm", "en-us")])
+def test_a_request_names_a_known_tone_and_a_language_code(tone, lang):
+    with pytest.raises(ValueError):
+        DraftRequest(SNAPSHOT, tone, lang)
+
+
+def test_the_prompt_forbids_facts_and_asks_for_the_three_texts():
+    for words in (
+        "never write any figure, date",
+        '{"subject": "<text>", "opening": "<text>", "closing": "<text>"}',
+    ):
+        assert words in DRAFT_SYSTEM_PROMPT
+    assert DraftRequest(SNAPSHOT, "courteous", "sr@latin").lang == "sr@latin"
