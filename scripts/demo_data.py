@@ -14,7 +14,7 @@ import argparse
 import random
 import sys
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 
 def sampling_ranges():
@@ -358,7 +358,13 @@ class DemoLoader:
         duplicate = self._duplicate(main, index + 1)
         cases = self._work_cases(main | europe, collector)
         self._merge(duplicate)
+        self._payment_plans(main)
+        self._copilot(main, collector)
         return DemoSummary(self.customers, self.invoices, self.payments, self.credit_notes, len(cases))
+
+    def days_ago(self, days):
+        """A moment `days` days ago, for history rows written as if in the past."""
+        return datetime.now() - timedelta(days=days)
 
     def _work_cases(self, companies, collector):
         """Build the cases from the ledger and give some of them a history, as if
@@ -370,16 +376,32 @@ class DemoLoader:
             if position % 2 == 0:
                 case.user_id = collector
             if position % 3 == 0:
-                case._log_action([{"action_type": "email", "note": "Reminder sent with the statement."}])
+                case._log_action(
+                    [
+                        {
+                            "action_type": "email",
+                            "date": self.days_ago(12),
+                            "note": "Reminder sent with the statement.",
+                        }
+                    ]
+                )
             if position % 4 == 1:
                 case._log_action(
-                    [{"action_type": "call", "contact_made": True, "note": "Spoke to accounts payable."}]
+                    [
+                        {
+                            "action_type": "call",
+                            "date": self.days_ago(5),
+                            "contact_made": True,
+                            "note": "Spoke to accounts payable.",
+                        }
+                    ]
                 )
             if position % 9 == 2:
                 case._log_action(
                     [
                         {
                             "action_type": "promise",
+                            "date": self.days_ago(5),
                             "contact_made": True,
                             "promise_amount": round(case.total_overdue_amount / 2, 2),
                             "promise_date": self.today + timedelta(days=7),
@@ -398,6 +420,94 @@ class DemoLoader:
                     {"charge": "prorated", "monthly_rate": 1.0}
                 ).action_post()
         return cases
+
+    def _payment_plans(self, company):
+        """Two plans agreed weeks ago, as time went by (freezegun moves the clock, so
+        every date, log row and check is the one of its day): one honoured so far, one
+        whose first instalment never came, broken and escalated by the tracking run."""
+        from freezegun import freeze_time
+
+        Case, Plan = self.env["eh.collections.case"], self.env["eh.collections.payment.plan"]
+        calm = Case.search(
+            [
+                ("company_id", "=", company.id),
+                ("state", "=", "open"),
+                ("paused", "=", False),
+                ("disputed", "=", False),
+                ("promise_date", "=", False),
+                ("total_overdue_amount", ">", 1000),
+            ],
+            order="days_overdue_max desc",
+        )
+        honoured, broken = calm[1:2], calm[3:4]
+        agreed = self.today - timedelta(days=40)
+        with freeze_time(agreed):
+            Case._refresh_from_ledger(company, partners=(honoured | broken).partner_id)
+            for case, note in (
+                (honoured, "Three monthly transfers agreed on the phone."),
+                (broken, "Two instalments agreed after the demand letter."),
+            ):
+                plan = Plan.create(
+                    {
+                        "case_id": case.id,
+                        "instalment_count": 3 if case == honoured else 2,
+                        "first_date": agreed + timedelta(days=10),
+                        "note": note,
+                    }
+                )
+                plan.action_activate()
+        first = honoured.payment_plan_id.line_ids.sorted("date")[:1]
+        with freeze_time(first.date - timedelta(days=1)):
+            self._pay(honoured.overdue_move_ids.sorted("invoice_date_due")[:1], first.amount, 0)
+        Plan._cron_track_payment_plans()
+        Case._refresh_from_ledger(company)
+
+    def _copilot(self, company, collector):
+        """What the collector's copilot shows on the first morning: a promise due
+        today on top of My day, and AI drafts waiting in To approve. The demo has no
+        AI provider, so these drafts are written here, as a provider would have
+        answered them; everything else about them goes through the real path."""
+        from odoo.addons.eh_account_ai_agent.tools import ReminderDraft
+
+        Case = self.env["eh.collections.case"]
+        mine = Case.search(
+            [("company_id", "=", company.id), ("state", "=", "open"), ("user_id", "=", collector.id)],
+            order="days_overdue_max desc",
+        )
+        calm = mine.filtered(lambda c: not c.paused and not c.disputed and not c.has_active_promise)
+        calm[-1:]._log_action(
+            [
+                {
+                    "action_type": "promise",
+                    "promise_amount": round(calm[-1:].total_overdue_amount, 2),
+                    "promise_date": calm[-1:]._today(),
+                    "note": "Promised the full amount by transfer today.",
+                }
+            ]
+        )
+        standard = self.env["eh.collections.strategy"].search(
+            [("company_id", "=", company.id), ("is_default", "=", True)]
+        )
+        standard.level_ids.filtered(lambda level: level.tone == "firm").eh_ai_draft = True
+        drafts = [
+            ReminderDraft(
+                "Your account with us: invoices past due",
+                "We have not yet received payment for the invoices below, and we would like to settle "
+                "this with you before taking further steps.",
+                "If something stands in the way of payment, reply to this message and we will find a "
+                "solution together.",
+            ),
+            ReminderDraft(
+                "A reminder about your open invoices",
+                "This is a friendly reminder that the invoices below are now past their due date.",
+                "If you have already paid, thank you, and please ignore this message.",
+            ),
+        ]
+        Followup = self.env["eh.collections.followup"]
+        for case, draft in zip(calm[:-1].filtered("next_level_id")[:2], drafts, strict=False):
+            reason = self.env._("AI draft: a person reads it before it goes out.")
+            Followup._queue_ai_draft(case, case.next_level_id, draft, reason)
+        Case.search([("state", "=", "open")])._eh_copilot_sync()
 
     def _instalments(self, company):
         """An invoice in two instalments, the first one late: the case chases that one."""

@@ -59,7 +59,7 @@ def _money(snapshot: CaseSnapshot) -> str:
 def deterministic_suggest(snapshot: CaseSnapshot, thresholds: Thresholds) -> Suggestion:
     """The ladder's answer for a case. Rules, in order:
 
-    1. active promise: monitor;
+    1. active payment plan or promise: monitor;
     (an open dispute: manual review, before any escalation;)
     2. lapsed, unkept promise: escalate the broken promise;
     3. at the write-off threshold: write-off review;
@@ -70,6 +70,14 @@ def deterministic_suggest(snapshot: CaseSnapshot, thresholds: Thresholds) -> Sug
     8. anything else: manual review.
     """
     days, t = snapshot.days_overdue, thresholds
+    if snapshot.active_payment_plan:
+        return Suggestion(
+            Action.MONITOR,
+            Priority.LOW,
+            f"Rule 1 (monitor): the customer is paying by an agreed payment plan; no escalation while it "
+            f"holds, whatever the {days} days overdue.",
+            "R1_payment_plan",
+        )
     if snapshot.active_promise:
         return Suggestion(
             Action.MONITOR,
@@ -178,6 +186,8 @@ def guardrail_violation(action: str, snapshot: CaseSnapshot, thresholds: Thresho
     }
     if snapshot.active_promise and action in escalations:
         return f"{action} during an active promise"
+    if snapshot.active_payment_plan and action in escalations:
+        return f"{action} during an active payment plan"
     if snapshot.open_dispute and action in escalations:
         return f"{action} while the case is in dispute"
     if action == Action.ESCALATE_BROKEN_PROMISE and not snapshot.broken_promise:

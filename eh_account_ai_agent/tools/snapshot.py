@@ -29,6 +29,7 @@ class CaseSnapshot:
     risk_score: int | None = None
     last_action_type: str | None = None
     days_since_last_action: int | None = None
+    active_payment_plan: bool = False
 
     def __post_init__(self):
         if self.days_overdue < 0:

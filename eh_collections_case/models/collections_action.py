@@ -21,6 +21,8 @@ ACTION_TYPES = [
     ("pause", "Pause"),
     ("resume", "Resume"),
     ("fee", "Late fee"),
+    ("payment_plan", "Payment plan agreed"),
+    ("payment_plan_ended", "Payment plan ended"),
     ("resolved", "Resolved"),
 ]
 # Rows that reach out to the customer. Done, they are the case's follow-ups; done with
@@ -36,6 +38,8 @@ STATE_CHANGE_PATHS = {
     "escalation": "action_escalate(reason)",
     "resolved": "action_refresh()",
     "fee": "the Charge late fees wizard (eh.collections.late.fee, action_post)",
+    "payment_plan": "action_activate() on eh.collections.payment.plan",
+    "payment_plan_ended": "action_cancel(reason) on eh.collections.payment.plan",
 }
 # Filled from the case when a row is created, never from the client.
 FROM_THE_CASE = ("partner_id", "company_id", "amount_at_action", "days_overdue_at_action")

@@ -62,6 +62,7 @@ class CollectionsCase(models.Model):
         "disputed",
         "has_active_promise",
         "promise_date",
+        "payment_plan_id",
     )
     @api.depends_context("tz")
     def _compute_ladder(self):
@@ -109,7 +110,7 @@ class CollectionsCase(models.Model):
                 when = self.oldest_due_date + timedelta(days=level.days_overdue)
         if self.last_followup_date and not self.followup_asap:
             when = max(when, self.last_followup_date.date() + timedelta(days=level.min_days_since_previous))
-        if self.disputed or (self.paused and not self.pause_until):
+        if self.disputed or self.payment_plan_id or (self.paused and not self.pause_until):
             return level, False
         if self.paused:
             when = max(when, self.pause_until + timedelta(days=1))
@@ -166,6 +167,11 @@ class CollectionsCase(models.Model):
         if not when:
             if self.disputed:
                 return self.env._("Next reminder: %(level)s, once the dispute is resolved.", level=level.name)
+            if self.payment_plan_id:
+                return self.env._(
+                    "Next reminder: %(level)s, only if the payment plan is broken or cancelled.",
+                    level=level.name,
+                )
             return self.env._("Next reminder: %(level)s, once the case is resumed.", level=level.name)
         reason = self._approval_reason(level)
         if self.company_id.eh_collections_send_mode == "suggest":
@@ -213,6 +219,7 @@ class CollectionsCase(models.Model):
                 ("state", "=", "open"),
                 ("paused", "=", False),
                 ("disputed", "=", False),
+                ("payment_plan_id", "=", False),
                 ("total_overdue_amount", ">", 0),
             ],
             order="days_overdue_max desc, id",

@@ -126,6 +126,7 @@ class CollectionsCase(models.Model):
                 ("promise_date", "!=", False),
                 ("promise_kept", "=", False),
                 ("promise_escalated", "=", False),
+                ("payment_plan_id", "=", False),  # a plan replaces the promise while it holds
             ]
         )
         for company in candidates.company_id:

@@ -61,6 +61,12 @@ class CollectionsFollowup(models.Model):
         "(case_id, level_id) WHERE state = 'to_approve'", "This reminder is already waiting for approval."
     )
 
+    @api.depends("level_id", "partner_id")
+    def _compute_display_name(self):
+        for followup in self:
+            what = followup.level_id.name or self.env._("Statement of Account")
+            followup.display_name = f"{what}: {followup.partner_id.name or ''}"
+
     @api.model_create_multi
     def create(self, vals_list):
         if not in_case_method():

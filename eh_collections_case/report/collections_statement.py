@@ -96,6 +96,7 @@ class ReportCollectionsStatement(models.AbstractModel):
             "banks": company.partner_id.bank_ids,
             "portal_url": f"{company.get_base_url()}/my/invoices",
             "level": level,
+            "plan": case.payment_plan_id if case else self.env["eh.collections.payment.plan"],
         }
 
     def _aging_columns(self):

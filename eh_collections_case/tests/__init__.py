@@ -6,6 +6,7 @@ from . import (
     test_concurrency,
     test_dunning,
     test_fees,
+    test_payment_plans,
     test_statement,
     test_ui,
 )

@@ -3,5 +3,6 @@ from . import (
     collections_hold,
     collections_late_fee,
     collections_log_action,
+    collections_payment_plan_cancel,
     collections_send_reminders,
 )

@@ -49,6 +49,7 @@ SNAPSHOT_DEPENDS = (
     "promise_date",
     "promise_kept",
     "disputed",
+    "payment_plan_id",
     "action_ids",
     "partner_id.eh_risk_score",
     "company_id",
@@ -58,6 +59,7 @@ SNAPSHOT_DEPENDS = (
 # The case columns a snapshot reads (flushed before its query).
 SNAPSHOT_COLUMNS = [
     "state",
+    "payment_plan_id",
     "days_overdue_max",
     "total_overdue_amount",
     "promise_date",
@@ -122,6 +124,7 @@ class CollectionsCase(models.Model):
             SQL(
                 """SELECT c.id, c.company_id, c.state, c.days_overdue_max, c.total_overdue_amount,
                           cur.name AS currency, c.promise_date, c.promise_kept, c.disputed,
+                          c.payment_plan_id IS NOT NULL AS active_payment_plan,
                           p.eh_risk_score, p.eh_risk_updated_at
                      FROM eh_collections_case c
                      JOIN res_company co ON co.id = c.company_id
@@ -157,6 +160,7 @@ class CollectionsCase(models.Model):
                 risk_score=row["eh_risk_score"] if row["eh_risk_updated_at"] else None,
                 last_action_type=last_any[0] if last_any else None,
                 days_since_last_action=_days(today, last_any[1][1]) if last_any else None,
+                active_payment_plan=row["active_payment_plan"],
             )
         return snapshots
 

@@ -60,6 +60,7 @@ class CollectionsCase(models.Model):
         case and its snapshot). A bridge adds its own (replies waiting, plans)."""
         return [
             ("promise_due", "eh_my_day_weight_promise_due", "_eh_my_day_promise_due"),
+            ("instalment_due", "eh_my_day_weight_promise_due", "_eh_my_day_instalment_due"),
             ("broken_promise", "eh_my_day_weight_broken_promise", "_eh_my_day_broken_promise"),
             ("reminder_due", "eh_my_day_weight_reminder_due", "_eh_my_day_reminder_due"),
             ("exposure", "eh_my_day_weight_exposure", "_eh_my_day_exposure"),
@@ -70,6 +71,19 @@ class CollectionsCase(models.Model):
             return 1.0, self.env._(
                 "Promise of %(amount)s due today",
                 amount=format_amount(self.env, self.promise_amount, self.currency_id),
+            )
+        return 0.0, None
+
+    def _eh_my_day_instalment_due(self, snapshot):
+        """An instalment of the active payment plan falls due today (weighs as a promise)."""
+        today = self._today()
+        due = self.payment_plan_id.line_ids.filtered(
+            lambda line: line.date == today and line.state == "pending"
+        )
+        if due:
+            return 1.0, self.env._(
+                "Instalment of %(amount)s due today",
+                amount=format_amount(self.env, sum(due.mapped("amount")), self.currency_id),
             )
         return 0.0, None
 

@@ -62,6 +62,23 @@ class TestMyDay(CollectionsCommon):
         with freeze_time(TODAY + timedelta(days=1)):
             self.assertEqual(set(self.my_day().ids), {self.promised.id, self.quiet.id})
 
+    def test_an_active_payment_plan_means_monitor_and_its_instalment_due_today_shows(self):
+        self.assertEqual(self.quiet.eh_ai_suggested_action, "write_off_review")
+        plan = self.env["eh.collections.payment.plan"].create(
+            {"case_id": self.quiet.id, "instalment_count": 2, "first_date": TODAY}
+        )
+        plan.action_activate()
+        self.quiet.invalidate_recordset()
+        self.assertEqual(self.quiet.eh_ai_suggested_action, "monitor")
+        self.assertTrue(
+            self.quiet.eh_ai_suggestion_rationale.startswith("Rule 1 (monitor): the customer is paying")
+        )
+        self.assertIn(
+            "only if the payment plan is broken or cancelled", self.quiet.eh_ai_suggestion_rationale
+        )
+        self.quiet._eh_copilot_sync()
+        self.assertEqual(self.quiet.eh_my_day_reason, "Instalment of $\xa025,000.00 due today")
+
     def test_my_day_is_the_collectors_own(self):
         self.assertFalse(self.Case.with_user(self.manager).search([("eh_on_my_day", "=", True)]))
 

@@ -42,6 +42,12 @@ def answer_for(days, **flags):
             "whatever the 10 days overdue.",
         ),
         (
+            250,
+            {"active_payment_plan": True, "broken_promise": True},
+            "Rule 1 (monitor): the customer is paying by an agreed payment plan; no escalation while it holds, "
+            "whatever the 250 days overdue.",
+        ),
+        (
             50,
             {"open_dispute": True},
             "Open dispute: 1,234.50 EUR overdue for 50 days is contested; resolve the dispute before any "
@@ -124,6 +130,7 @@ def test_rationales_word_for_word(days, flags, rationale):
     ("days", "flags", "rule", "action", "priority"),
     [
         (10, {"active_promise": True}, "R1_active_promise", "monitor", "low"),
+        (300, {"active_payment_plan": True, "open_dispute": True}, "R1_payment_plan", "monitor", "low"),
         (50, {"open_dispute": True}, "R0_open_dispute", "manual_review", "medium"),
         (50, {"broken_promise": True}, "R2_broken_promise", "escalate_broken_promise", "high"),
         (200, {}, "R3_write_off", "write_off_review", "high"),
@@ -203,6 +210,11 @@ def test_a_fallback_keeps_the_ladders_answer_and_says_why():
         ),
         ("write_off_review", Snapshot(150, 1.0), "write_off_review under the 200-day threshold"),
         ("send_demand_letter", Snapshot(44, 1.0), "send_demand_letter under the 45-day phone threshold"),
+        (
+            "send_demand_letter",
+            Snapshot(95, 1.0, active_payment_plan=True),
+            "send_demand_letter during an active payment plan",
+        ),
     ],
 )
 def test_guardrail_reasons(action, snapshot, reason):
@@ -253,12 +265,15 @@ def test_snapshot_bounds_and_plain_values():
         "risk_score",
         "last_action_type",
         "days_since_last_action",
+        "active_payment_plan",
     }
     digest = CaseSnapshot(3, 10.456).digest()
     assert len(digest) == 64 and digest == CaseSnapshot(3, 10.4561).digest(), "hashed on the rounded amount"
     # The digest keys the cache and the audit: its canonical form is sorted, compact JSON.
     canonical = json.dumps(CaseSnapshot(3, 10.456).as_dict(), sort_keys=True, separators=(",", ":"))
-    assert canonical.startswith('{"active_promise":false,"broken_promise":false,"currency":"USD",')
+    assert canonical.startswith(
+        '{"active_payment_plan":false,"active_promise":false,"broken_promise":false,"currency":"USD",'
+    )
     assert digest == hashlib.sha256(canonical.encode()).hexdigest()
 
 
