@@ -11,10 +11,9 @@ markup is refused, and the level's template is used instead.
 
 import json
 import re
-import time
 from dataclasses import dataclass
 
-from .ladder import CallTrace
+from .ladder import CallClock, CallTrace
 from .providers import ProviderError
 from .snapshot import CaseSnapshot
 
@@ -122,26 +121,13 @@ def _strip_fence(text: str) -> str:
 def draft_reminder(request: DraftRequest, provider) -> DraftResult:
     """Ask the provider once for a draft. Any error, timeout or refused answer gives
     no draft and the reason, so the caller uses the level's template instead."""
-    started = time.monotonic()
-    digest = request.snapshot.digest()
-
-    def trace(outcome, reason=None, reply=None):
-        return CallTrace(
-            DRAFT_PROMPT_VERSION,
-            digest,
-            int((time.monotonic() - started) * 1000),
-            outcome,
-            reason,
-            reply.input_tokens if reply else None,
-            reply.output_tokens if reply else None,
-        )
-
+    clock = CallClock(DRAFT_PROMPT_VERSION, request.snapshot.digest())
     try:
         reply = provider.complete(DRAFT_SYSTEM_PROMPT, build_draft_prompt(request))
     except ProviderError as error:
         reason = f"provider: {error.reason}"
-        return DraftResult(None, reason, trace("error", reason))
+        return DraftResult(None, reason, clock.trace("error", reason))
     draft, reason = parse_draft(reply.text)
     if draft is None:
-        return DraftResult(None, reason, trace("fallback", reason, reply))
-    return DraftResult(draft, None, trace("ok", None, reply))
+        return DraftResult(None, reason, clock.trace("fallback", reason, reply))
+    return DraftResult(draft, None, clock.trace("ok", None, reply))

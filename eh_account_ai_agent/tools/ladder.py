@@ -5,6 +5,7 @@ so an LLM can explain the ladder's step, or offer another allowed one beside it,
 never replace it nor offer a step the rules forbid.
 """
 
+import time
 from dataclasses import dataclass, replace
 
 from .actions import ACTION_CODES, Action, Priority
@@ -22,6 +23,27 @@ class CallTrace:
     fallback_reason: str | None = None
     input_tokens: int | None = None
     output_tokens: int | None = None
+
+
+class CallClock:
+    """Times one provider call and writes its trace: started when made."""
+
+    def __init__(self, prompt_version: str, snapshot_hash: str):
+        self.prompt_version = prompt_version
+        self.snapshot_hash = snapshot_hash
+        self.started = time.monotonic()
+
+    def trace(self, outcome: str, reason: str | None = None, reply=None) -> CallTrace:
+        """The trace of the call: `reply` (a ProviderReply) when the provider answered."""
+        return CallTrace(
+            self.prompt_version,
+            self.snapshot_hash,
+            int((time.monotonic() - self.started) * 1000),
+            outcome,
+            reason,
+            reply.input_tokens if reply else None,
+            reply.output_tokens if reply else None,
+        )
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,10 @@
 
 import json
 import re
-import time
 from dataclasses import astuple, replace
 
 from .actions import Action, Priority
-from .ladder import CallTrace, SecondOpinion, Suggestion, deterministic_suggest, guardrail_violation
+from .ladder import CallClock, SecondOpinion, Suggestion, deterministic_suggest, guardrail_violation
 from .providers import ProviderError
 from .snapshot import CaseSnapshot, Thresholds
 
@@ -146,26 +145,13 @@ def suggest(snapshot: CaseSnapshot, thresholds: Thresholds, provider=None) -> Su
     baseline = deterministic_suggest(snapshot, thresholds)
     if provider is None:
         return baseline
-    started = time.monotonic()
-    digest = snapshot.digest()
-
-    def trace(outcome, reason=None, reply=None):
-        return CallTrace(
-            PROMPT_VERSION,
-            digest,
-            int((time.monotonic() - started) * 1000),
-            outcome,
-            reason,
-            reply.input_tokens if reply else None,
-            reply.output_tokens if reply else None,
-        )
-
+    clock = CallClock(PROMPT_VERSION, snapshot.digest())
     try:
         reply = provider.complete(SYSTEM_PROMPT, build_user_prompt(snapshot, thresholds, baseline))
     except ProviderError as error:
         reason = f"provider: {error.reason}"
-        return baseline.with_fallback(reason, trace("error", reason))
+        return baseline.with_fallback(reason, clock.trace("error", reason))
     enriched, reason = parse_answer(reply.text, snapshot, thresholds, baseline)
     if enriched is None:
-        return baseline.with_fallback(reason, trace("fallback", reason, reply))
-    return replace(enriched, trace=trace("ok", None, reply))
+        return baseline.with_fallback(reason, clock.trace("fallback", reason, reply))
+    return replace(enriched, trace=clock.trace("ok", None, reply))

@@ -63,9 +63,13 @@ class CollectionsPaymentPlan(models.Model):
     line_ids = fields.One2many("eh.collections.payment.plan.line", "plan_id", string="Instalments", copy=True)
     instalment_count = fields.Integer(string="Instalments", default=3)
     first_date = fields.Date(string="First instalment", default=lambda self: self._default_first_date())
-    grace_days = fields.Integer(default=3, help="Days after an instalment's date before it counts as missed.")
+    grace_days = fields.Integer(
+        string="Grace days", default=3, help="Days after an instalment's date before it counts as missed."
+    )
     amount_planned = fields.Monetary(
-        readonly=True, help="What the customer had left to collect when the plan was drafted."
+        string="Amount planned",
+        readonly=True,
+        help="What the customer had left to collect when the plan was drafted.",
     )
     amount_scheduled = fields.Monetary(compute="_compute_amounts", string="Instalments total")
     amount_difference = fields.Monetary(compute="_compute_amounts", string="Still to schedule")
@@ -78,9 +82,11 @@ class CollectionsPaymentPlan(models.Model):
     amount_paid = fields.Monetary(
         compute="_compute_amounts", help="Paid on what the plan covers since it began."
     )
-    activated_on = fields.Date(readonly=True, copy=False)
+    activated_on = fields.Date(string="Agreed on", readonly=True, copy=False)
     note = fields.Text(string="Terms")
-    end_reason = fields.Char(readonly=True, copy=False, help="Why the plan was cancelled or replaced.")
+    end_reason = fields.Char(
+        string="Why it ended", readonly=True, copy=False, help="Why the plan was cancelled or replaced."
+    )
 
     _one_active_per_case = models.UniqueIndex(
         "(case_id) WHERE state = 'active'", "This case already has an active payment plan."

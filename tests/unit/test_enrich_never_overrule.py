@@ -159,6 +159,19 @@ def test_another_allowed_step_is_a_second_opinion_beside_the_ladder():
     )
 
 
+@pytest.mark.parametrize(
+    ("rationale", "opinion"),
+    [
+        ("One. Two. Three.", "One."),
+        ("A" * 199 + ". More.", "A" * 199 + "."),
+        ("B" * 198 + "     C" * 3, "B" * 198 + "…"),
+    ],
+)
+def test_the_second_opinion_is_the_first_sentence_up_to_two_hundred_characters(rationale, opinion):
+    result, _reason = parse_answer(_json("phone_call", "high", rationale), STATES["R5 demand letter"], T)
+    assert result.second_opinion.reason == opinion
+
+
 def test_a_long_second_opinion_is_cut_to_one_short_sentence():
     snapshot = STATES["R5 demand letter"]
     result, _reason = parse_answer(_json("phone_call", "high", "Call " + "now " * 100), snapshot, T)

@@ -223,3 +223,25 @@ def test_provider_error_text():
     assert str(ProviderError("http_500", "boom")) == "http_500: boom"
     error = ProviderError("connection", "refused")
     assert (error.reason, error.detail) == ("connection", "refused")
+
+
+@pytest.mark.parametrize("kind", ["openai_compatible", "anthropic"])
+def test_the_retry_sends_the_same_request_again(llm, kind):
+    body = openai_body('{"a": 1}') if kind == "openai_compatible" else anthropic_body('{"a": 1}')
+    llm.replies = [Reply(429, {"error": "slow down"}, headers={"Retry-After": "0"}), Reply(200, body)]
+    base = f"{llm.url}/v1" if kind == "openai_compatible" else llm.url
+    make_provider(ProviderConfig(kind, "m", base, api_key="sk-retry")).complete("S", "U")
+    first, second = llm.requests
+    assert second["json"] == first["json"]
+    assert second["path"] == first["path"]
+    for header in ("Authorization", "x-api-key", "anthropic-version", "Content-Type"):
+        assert second["headers"].get(header) == first["headers"].get(header)
+
+
+def test_anthropic_drops_the_trailing_slash_of_a_gateway_base_url(llm):
+    # (behind a path: Python's HTTP server folds a doubled slash at the start of a path)
+    llm.replies = [Reply(200, anthropic_body('{"a": 1}'))]
+    make_provider(ProviderConfig("anthropic", "claude-x", f"{llm.url}/gateway/", api_key="k")).complete(
+        "S", "U"
+    )
+    assert llm.requests[0]["path"] == "/gateway/v1/messages"

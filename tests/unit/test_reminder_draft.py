@@ -21,6 +21,7 @@ from eh_account_ai_agent.tools.draft import DRAFT_SYSTEM_PROMPT, build_draft_pro
 SNAPSHOT = CaseSnapshot(days_overdue=40, total_overdue=2300.0, followup_count=1, days_since_last_followup=9)
 REQUEST = DraftRequest(SNAPSHOT, "firm", "de_DE")
 BODIES = {"openai_compatible": openai_body, "anthropic": anthropic_body}
+TOKENS = {"openai_compatible": (120, 40), "anthropic": (130, 45)}  # what the scripted bodies report
 GOOD = {
     "subject": "Offene Rechnungen",
     "opening": "Trotz unserer letzten Erinnerung sind die folgenden Rechnungen noch offen.",
@@ -138,3 +139,62 @@ def test_the_prompt_forbids_facts_and_asks_for_the_three_texts():
     ):
         assert words in DRAFT_SYSTEM_PROMPT
     assert DraftRequest(SNAPSHOT, "courteous", "sr@latin").lang == "sr@latin"
+
+
+def test_the_draft_call_is_traced_exactly(llm, kind):
+    llm.replies = [Reply(200, BODIES[kind](_draft()), delay=0.2)]
+    result = draft_reminder(REQUEST, provider(llm, kind))
+    trace = result.trace
+    assert (trace.prompt_version, trace.snapshot_hash, trace.outcome, trace.fallback_reason) == (
+        DRAFT_PROMPT_VERSION,
+        SNAPSHOT.digest(),
+        "ok",
+        None,
+    )
+    assert (trace.input_tokens, trace.output_tokens) == TOKENS[kind]
+    assert 200 <= trace.latency_ms < 5000, "milliseconds: the server waited 0.2 s"
+    sent = llm.requests[0]["json"]
+    system = sent["system"] if kind == "anthropic" else sent["messages"][0]["content"]
+    assert system == DRAFT_SYSTEM_PROMPT
+
+
+def test_a_failed_draft_call_keeps_its_reason_and_tokens(llm, kind):
+    llm.replies = [Reply(401, {"error": {"message": "bad key"}})]
+    error = draft_reminder(REQUEST, provider(llm, kind)).trace
+    assert (error.outcome, error.fallback_reason, error.input_tokens) == ("error", "provider: http_401", None)
+    llm.replies = [Reply(200, BODIES[kind]("Dear customer"))]
+    fallback = draft_reminder(REQUEST, provider(llm, kind)).trace
+    assert (fallback.outcome, fallback.fallback_reason) == ("fallback", "non_json")
+    assert (fallback.input_tokens, fallback.output_tokens, fallback.snapshot_hash) == (
+        *TOKENS[kind],
+        SNAPSHOT.digest(),
+    )
+
+
+def test_the_prompt_is_sorted_json():
+    assert build_draft_prompt(REQUEST) == json.dumps(
+        {"snapshot": SNAPSHOT.as_dict(), "tone": "firm", "language": "de_DE"}, sort_keys=True
+    )
+    assert build_draft_prompt(REQUEST).startswith('{"language": "de_DE", "snapshot": {"active_payment_plan"')
+
+
+def test_texts_at_their_limits_are_accepted():
+    draft, reason = parse_draft(_draft(subject="S" * 120, opening="o" * 700, closing="c" * 400))
+    assert (reason, len(draft.opening)) == ("", 700)
+
+
+def test_a_fenced_draft_over_several_lines_is_accepted():
+    fenced = '```json\n{\n "subject": "Offen",\n "opening": "Bitte zahlen.",\n "closing": "Danke."\n}\n```'
+    assert parse_draft(fenced) == (ReminderDraft("Offen", "Bitte zahlen.", "Danke."), "")
+
+
+@pytest.mark.parametrize(
+    ("tone", "lang", "message"),
+    [
+        ("angry", "en_US", "tone must be one of courteous, firm, final"),
+        ("firm", "EN", "lang must be a language code such as en_US"),
+    ],
+)
+def test_request_errors_say_what_is_expected(tone, lang, message):
+    with pytest.raises(ValueError, match=f"^{message}$"):
+        DraftRequest(SNAPSHOT, tone, lang)
