@@ -116,7 +116,7 @@ class TestPaymentPlans(DunningCommon):
         plan = self.active_plan()
         refund = self.post_invoice(400, 0, move_type="out_refund")
         (refund + self.invoice).line_ids.filtered(
-            lambda l: l.account_id.account_type == "asset_receivable"
+            lambda line: line.account_id.account_type == "asset_receivable"
         ).reconcile()
         self.track(TODAY)
         self.assertEqual(self.states(plan), ["paid", "pending", "pending"])
