@@ -108,6 +108,14 @@ class ScriptedLLMMixin:
         self.env.invalidate_all()
 
 
+def make_scripted_provider(llm, kind, timeout=5.0, model="test-model", key="sk-secret-123"):
+    """A provider of `kind` pointed at the scripted server `llm` (tools only, no Odoo)."""
+    from eh_account_ai_agent.tools import ProviderConfig, make_provider
+
+    base = f"{llm.url}/v1" if kind == "openai_compatible" else llm.url
+    return make_provider(ProviderConfig(kind, model, base, api_key=key, timeout=timeout))
+
+
 def answer_json(action="send_demand_letter", priority="high", rationale="Send the demand letter today."):
     """What a well-behaved model answers, as the text of its reply."""
     return json.dumps({"action": action, "priority": priority, "rationale": rationale})

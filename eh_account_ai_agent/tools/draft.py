@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from .ladder import CallClock, CallTrace
 from .providers import ProviderError
 from .snapshot import CaseSnapshot
+from .suggest import load_json_object
 
 DRAFT_PROMPT_VERSION = "reminder-draft-v1"
 TONES = ("courteous", "firm", "final")
@@ -90,12 +91,9 @@ def build_draft_prompt(request: DraftRequest) -> str:
 def parse_draft(text: str) -> tuple[ReminderDraft | None, str]:
     """Check a provider's draft: exactly the three texts, plain prose of bounded
     length, with no fact of its own. Returns (draft, "") or (None, reason)."""
-    try:
-        answer = json.loads(_strip_fence(text))
-    except ValueError:
-        return None, "non_json"
-    if not isinstance(answer, dict):
-        return None, "schema: not a JSON object"
+    answer, reason = load_json_object(text)
+    if answer is None:
+        return None, reason
     if set(answer) != set(LIMITS):
         return None, f"schema: expected keys {sorted(LIMITS)}, got {sorted(answer)}"
     for key, limit in LIMITS.items():
@@ -110,12 +108,6 @@ def parse_draft(text: str) -> tuple[ReminderDraft | None, str]:
     if "\n" in answer["subject"].strip():
         return None, "schema: subject on several lines"
     return ReminderDraft(*(" ".join(answer[key].split()) for key in LIMITS)), ""
-
-
-def _strip_fence(text: str) -> str:
-    stripped = text.strip()
-    match = re.fullmatch(r"```(?:json)?\s*(.*?)\s*```", stripped, re.DOTALL)
-    return match.group(1) if match else stripped
 
 
 def draft_reminder(request: DraftRequest, provider) -> DraftResult:

@@ -72,12 +72,9 @@ def parse_answer(
     Returns (suggestion, "") when the answer passes, else (None, reason)."""
     if baseline is None:
         baseline = deterministic_suggest(snapshot, thresholds)
-    try:
-        answer = json.loads(_strip_fence(text))
-    except ValueError:
-        return None, "non_json"
-    if not isinstance(answer, dict):
-        return None, "schema: not a JSON object"
+    answer, reason = load_json_object(text)
+    if answer is None:
+        return None, reason
     unexpected = set(answer) - {"action", "priority", "rationale"}
     if unexpected:
         return None, f"schema: unexpected keys {sorted(unexpected)}"
@@ -127,11 +124,18 @@ def _first_sentence(text: str) -> str:
     return sentence[: MAX_SECOND_OPINION_CHARS - 1].rstrip() + "…"
 
 
-def _strip_fence(text: str) -> str:
-    """Accept a JSON object wrapped in a Markdown code fence, as some models answer."""
+def load_json_object(text: str) -> tuple[dict | None, str]:
+    """The JSON object a model answered, also inside a Markdown code fence as some
+    models write it: (object, "") or (None, why not)."""
     stripped = text.strip()
     match = re.fullmatch(r"```(?:json)?\s*(.*?)\s*```", stripped, re.DOTALL)
-    return match.group(1) if match else stripped
+    try:
+        answer = json.loads(match.group(1) if match else stripped)
+    except ValueError:
+        return None, "non_json"
+    if not isinstance(answer, dict):
+        return None, "schema: not a JSON object"
+    return answer, ""
 
 
 def suggest(snapshot: CaseSnapshot, thresholds: Thresholds, provider=None) -> Suggestion:

@@ -39,7 +39,7 @@ class CollectionsCase(models.Model):
         )
         if not plan:
             plan = self.env["eh.collections.payment.plan"].create({"case_id": self.id})
-        return plan._open()
+        return plan._get_records_action()
 
     def action_view_payment_plans(self):
         self.ensure_one()

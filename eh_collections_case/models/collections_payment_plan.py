@@ -347,18 +347,7 @@ class CollectionsPaymentPlan(models.Model):
                 "note": self.note,
             }
         )
-        return replacement._open()
-
-    def _open(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "current",
-        }
+        return replacement._get_records_action()
 
     @api.model
     def _cron_track_payment_plans(self):

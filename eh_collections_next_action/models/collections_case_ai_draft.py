@@ -72,7 +72,7 @@ class CollectionsCase(models.Model):
         if result.draft:
             reason = self.env._("AI draft asked for by %(user)s.", user=self.env.user.name)
             followup = Followup._queue_ai_draft(self, level, result.draft, reason)
-            return followup._eh_ai_open()
+            return followup._get_records_action()
         reason = self.env._("The AI could not draft it (%(why)s): the level's template.", why=result.reason)
         followup = Followup._queue_template(self, level, reason)
         return {
@@ -86,6 +86,6 @@ class CollectionsCase(models.Model):
                     "in To approve instead.",
                     why=result.reason,
                 ),
-                "next": followup._eh_ai_open(),
+                "next": followup._get_records_action(),
             },
         }

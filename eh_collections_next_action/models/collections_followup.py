@@ -60,14 +60,3 @@ class CollectionsFollowup(models.Model):
             return (
                 self.with_user(ai_user).sudo().with_company(case.company_id).create(values).with_env(self.env)
             )
-
-    def _eh_ai_open(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "current",
-        }

@@ -27,3 +27,21 @@ bare_package("eh_account_ai_agent")
 bare_package("eh_collections_case")
 # The scripted LLM server (plain Python) is shared with the module's Odoo tests.
 sys.path.insert(0, str(ROOT / "eh_account_ai_agent" / "tests"))
+
+
+import pytest  # noqa: E402
+from llm_server import ScriptedLLM  # noqa: E402 (the path is set just above)
+
+
+@pytest.fixture
+def llm():
+    """A scripted LLM provider on 127.0.0.1, for one test."""
+    server = ScriptedLLM().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["openai_compatible", "anthropic"])
+def kind(request):
+    """Each provider protocol in turn."""
+    return request.param

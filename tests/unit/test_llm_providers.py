@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from llm_server import Reply, ScriptedLLM, answer_json, anthropic_body, openai_body
+from llm_server import Reply, answer_json, anthropic_body, make_scripted_provider, openai_body
 
 from eh_account_ai_agent.tools import (
     PROMPT_VERSION,
@@ -22,21 +22,8 @@ SNAPSHOT = CaseSnapshot(days_overdue=95, total_overdue=12500.0, followup_count=2
 BODIES = {"openai_compatible": openai_body, "anthropic": anthropic_body}
 
 
-@pytest.fixture
-def llm():
-    server = ScriptedLLM().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(params=["openai_compatible", "anthropic"])
-def kind(request):
-    return request.param
-
-
 def provider(llm, kind, timeout=5.0):
-    base = f"{llm.url}/v1" if kind == "openai_compatible" else llm.url
-    return make_provider(ProviderConfig(kind, "test-model", base, api_key="sk-secret-123", timeout=timeout))
+    return make_scripted_provider(llm, kind, timeout, model="test-model", key="sk-secret-123")
 
 
 def answer(kind, action="send_demand_letter", priority="high", rationale="Letter now: 95 days, no letter."):

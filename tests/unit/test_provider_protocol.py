@@ -6,7 +6,7 @@ import json
 
 import pytest
 import requests
-from llm_server import Reply, ScriptedLLM, anthropic_body, openai_body
+from llm_server import Reply, anthropic_body, openai_body
 
 from eh_account_ai_agent.tools import ProviderConfig, make_provider
 from eh_account_ai_agent.tools.providers import (
@@ -17,13 +17,6 @@ from eh_account_ai_agent.tools.providers import (
     _error_message,
     _retry_wait,
 )
-
-
-@pytest.fixture
-def llm():
-    server = ScriptedLLM().start()
-    yield server
-    server.stop()
 
 
 class FakeResponse:

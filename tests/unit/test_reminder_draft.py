@@ -4,16 +4,14 @@ protocols against a real HTTP server on 127.0.0.1."""
 import json
 
 import pytest
-from llm_server import Reply, ScriptedLLM, anthropic_body, openai_body
+from llm_server import Reply, anthropic_body, make_scripted_provider, openai_body
 
 from eh_account_ai_agent.tools import (
     DRAFT_PROMPT_VERSION,
     CaseSnapshot,
     DraftRequest,
-    ProviderConfig,
     ReminderDraft,
     draft_reminder,
-    make_provider,
     parse_draft,
 )
 from eh_account_ai_agent.tools.draft import DRAFT_SYSTEM_PROMPT, build_draft_prompt
@@ -33,21 +31,8 @@ def _draft(**changes):
     return json.dumps({**GOOD, **changes})
 
 
-@pytest.fixture
-def llm():
-    server = ScriptedLLM().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(params=["openai_compatible", "anthropic"])
-def kind(request):
-    return request.param
-
-
 def provider(llm, kind, timeout=5.0):
-    base = f"{llm.url}/v1" if kind == "openai_compatible" else llm.url
-    return make_provider(ProviderConfig(kind, "m", base, api_key="k", timeout=timeout))
+    return make_scripted_provider(llm, kind, timeout, model="m", key="k")
 
 
 def test_a_good_draft_is_the_prose_and_the_provider_saw_no_identity(llm, kind):
