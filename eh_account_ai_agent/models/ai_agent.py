@@ -40,7 +40,7 @@ class AiAgent(models.AbstractModel):
         return result
 
     @api.model
-    def _audit(self, company, trace, record=None, action=None, second_opinion=None):
+    def _audit(self, company, trace, record=None, action=None, second_opinion=None, provider=None):
         """Write the audit row of one provider call in a transaction of its own, so
         that an error and rollback later in the caller's request never loses it."""
         company = company.sudo()
@@ -48,7 +48,7 @@ class AiAgent(models.AbstractModel):
             "company_id": company.id,
             "res_model": record._name if record else False,
             "res_id": record.id if record else False,
-            "provider": company.eh_ai_provider,
+            "provider": provider or company.eh_ai_provider,
             "model": company.eh_ai_model,
             "snapshot_hash": trace.snapshot_hash,
             "prompt_version": trace.prompt_version,

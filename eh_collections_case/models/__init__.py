@@ -21,6 +21,7 @@ from . import (
     collections_payment_plan,
     collections_stage,
     collections_strategy,
+    ir_http,
     res_company,
     res_config_settings,
     res_partner,

@@ -4,9 +4,11 @@ from . import (
     test_approval,
     test_case_refresh,
     test_concurrency,
+    test_doors,
     test_dunning,
     test_fees,
     test_payment_plans,
+    test_source_of_truth,
     test_statement,
     test_ui,
 )

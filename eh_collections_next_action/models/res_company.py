@@ -24,6 +24,11 @@ class ResCompany(models.Model):
     eh_ai_autonomy_max_amount = fields.Monetary(
         string="AI drafts without review up to", currency_field="currency_id"
     )
+    # The nightly round trip with an outside agent service (see eh.collections.agent.webhook).
+    eh_agent_webhook_url = fields.Char(string="Agent service URL")
+    eh_agent_webhook_secret = fields.Char(
+        string="Agent service secret", groups="base.group_system", copy=False
+    )
     eh_my_day_weight_promise_due = fields.Float(string="Promise due today", default=100.0)
     eh_my_day_weight_broken_promise = fields.Float(string="Broken promise", default=80.0)
     eh_my_day_weight_reminder_due = fields.Float(string="Reminder due", default=40.0)

@@ -18,3 +18,22 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.eh_my_day_weight_reminder_due", readonly=False
     )
     eh_my_day_weight_exposure = fields.Float(related="company_id.eh_my_day_weight_exposure", readonly=False)
+    eh_agent_webhook_url = fields.Char(related="company_id.eh_agent_webhook_url", readonly=False)
+    # The secret is write-only, as the AI key: typed here, shown back as a hint.
+    eh_agent_webhook_secret_input = fields.Char(string="New shared secret", groups="base.group_system")
+    eh_agent_webhook_secret_hint = fields.Char(
+        string="Shared secret", compute="_compute_eh_agent_webhook_secret_hint", groups="base.group_system"
+    )
+
+    def _compute_eh_agent_webhook_secret_hint(self):
+        for settings in self:
+            secret = settings.company_id.sudo().eh_agent_webhook_secret or ""
+            settings.eh_agent_webhook_secret_hint = (
+                f"…{secret[-4:]}" if len(secret) > 8 else ("set" if secret else "")
+            )
+
+    def set_values(self):
+        result = super().set_values()
+        if self.eh_agent_webhook_secret_input and self.env.user.has_group("base.group_system"):
+            self.company_id.sudo().eh_agent_webhook_secret = self.eh_agent_webhook_secret_input.strip()
+        return result

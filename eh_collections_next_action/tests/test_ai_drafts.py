@@ -74,6 +74,16 @@ class TestAiDrafts(ScriptedLLMMixin, DunningCommon):
         )
         self.assertEqual((audit.outcome, audit.prompt_version), ("fallback", "reminder-draft-v1"))
 
+    def test_a_provider_timeout_leaves_the_template_and_a_clear_message(self):
+        # Odoo's test classes raise a requests timeout under 10 s to 10 s: the server
+        # waits longer than that.
+        self.llm.replies = [Reply(200, openai_body("{}"), delay=10.5)]
+        result = self.case.with_user(self.collector).action_eh_ai_draft_reminder()
+        self.assertIn("gave no usable draft (provider: timeout)", result["params"]["message"])
+        followup = self.env["eh.collections.followup"].browse(result["params"]["next"]["res_id"])
+        self.assertEqual((followup.state, followup.ai_generated), ("to_approve", False))
+        self.assertIn("Second reminder", followup.subject)
+
     def test_draft_with_ai_needs_a_provider(self):
         self.company.sudo().eh_ai_provider = "none"
         with self.assertRaisesRegex(UserError, "Choose an AI provider"):

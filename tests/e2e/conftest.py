@@ -54,7 +54,8 @@ def e2e_db():
 @pytest.fixture(scope="session")
 def e2e_users(e2e_db):
     """{login: {password, key, uid}} for admin, the demo collector, six more collectors
-    of the main company and one of the European company only."""
+    of the main company, one of the European company only and an employee without
+    collections rights; and the collector's expired and revoked keys."""
     result = subprocess.run(
         [str(ROOT / "scripts" / "odoo-bin"), "shell", "-d", e2e_db, "--no-http", "--log-level=warn"],
         stdin=(Path(__file__).parent / "e2e_users.py").open(),

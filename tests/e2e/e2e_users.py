@@ -5,6 +5,7 @@ Prints one JSON line: {login: {"password": ..., "key": ..., "uid": ...}}.
 """
 
 import json
+from datetime import datetime, timedelta
 
 from odoo import Command
 
@@ -35,6 +36,7 @@ def main(env):
         "admin": env.ref("base.user_admin"),
         "collector": env["res.users"].search([("login", "=", "collector")]),
         "e2e_europe": ensure_user(env, "e2e_europe", collector_groups, europe),
+        "e2e_employee": ensure_user(env, "e2e_employee", ["base.group_user"], main_company),
     }
     for login in COLLECTORS:
         users[login] = ensure_user(env, login, collector_groups, main_company)
@@ -43,6 +45,14 @@ def main(env):
     for login, user in users.items():
         key = env["res.users.apikeys"].with_user(user).sudo()._generate(None, "e2e", None)
         result[login] = {"password": passwords.get(login, login), "key": key, "uid": user.id}
+    # The keys an API must turn away: one expired yesterday, one revoked by its user.
+    collector = users["collector"]
+    Keys = env["res.users.apikeys"].with_user(collector).sudo()
+    expired = Keys._generate(None, "e2e expired", datetime.now() - timedelta(days=1))
+    revoked = Keys._generate(None, "e2e revoked", None)
+    Keys.search([("user_id", "=", collector.id), ("name", "=", "e2e revoked")])._remove()
+    result["collector_expired"] = dict(result["collector"], key=expired)
+    result["collector_revoked"] = dict(result["collector"], key=revoked)
     env.cr.commit()
     print("E2E_USERS " + json.dumps(result))
 

@@ -1,0 +1,162 @@
+import hashlib
+import hmac
+import json
+import logging
+import time
+
+import requests
+
+from odoo import api, models
+from odoo.exceptions import UserError
+
+from odoo.addons.eh_account_ai_agent.tools import CallTrace
+
+_logger = logging.getLogger(__name__)
+
+PROMPT_VERSION = "agent-webhook-v1"
+WORKLIST_SIZE = 200
+TIMEOUT_S = 10
+MAX_ANSWER_BYTES = 1_000_000
+TIMESTAMP_HEADER = "X-EH-Timestamp"
+SIGNATURE_HEADER = "X-EH-Signature"
+
+
+def sign(secret, timestamp, body):
+    """The signature of a payload: HMAC-SHA256 of "<timestamp>.<body>" with the shared
+    secret, as "sha256=<hex>". Both directions are signed the same way."""
+    message = f"{timestamp}.".encode() + body
+    return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+class CollectionsAgentWebhook(models.AbstractModel):
+    """The nightly round trip with an outside agent service: post each company's
+    worklist, signed, to the company's webhook URL; the service may answer, signed
+    too, with proposals, which land in the approval queue exactly as `api_propose`
+    files them, made by the Collections AI user. A timeout, a non-2xx, an unsigned,
+    oversized or malformed answer is audited (`eh.ai.call`) and applies nothing; the
+    next run tries again."""
+
+    _name = "eh.collections.agent.webhook"
+    _description = "Collections agent webhook"
+
+    @api.model
+    def _cron_post_worklists(self):
+        companies = self.env["res.company"].sudo().search([("eh_agent_webhook_url", "!=", False)])
+        for company in companies:
+            self._round_trip(company)
+            self.env["ir.cron"]._commit_progress(1)
+
+    @api.model
+    def _round_trip(self, company):
+        """Post `company`'s worklist and apply the proposals answered. Returns
+        {"applied": [...], "refused": [...]} or None when nothing was applied."""
+        secret = company.sudo().eh_agent_webhook_secret or ""
+        ai_user = self.env.ref("eh_collections_next_action.user_collections_ai")
+        agent_env = self.env(user=ai_user, context=dict(self.env.context, allowed_company_ids=company.ids))
+        cases = (
+            agent_env["eh.collections.case"]
+            .sudo()
+            .search(
+                [("company_id", "=", company.id), ("state", "=", "open")],
+                order="eh_my_day_score desc, days_overdue_max desc, id",
+                limit=WORKLIST_SIZE,
+            )
+        )
+        body = json.dumps(
+            {"company": company.name, "company_id": company.id, "worklist": cases._api_items()},
+            default=str,
+        ).encode()
+        timestamp = str(int(time.time()))
+        started = time.monotonic()
+        try:
+            answer = self._post(company.eh_agent_webhook_url, body, timestamp, secret)
+            proposals = self._proposals(answer, secret)
+        except UserError as error:
+            self._audit(company, started, "error", str(error))
+            return None
+        result = {"applied": [], "refused": []}
+        for proposal in proposals:
+            outcome = self._apply(agent_env, company, proposal)
+            result["applied" if "id" in outcome else "refused"].append(outcome)
+        reason = None if not result["refused"] else f"{len(result['refused'])} proposals refused"
+        self._audit(company, started, "ok" if not reason else "fallback", reason, len(result["applied"]))
+        return result
+
+    @api.model
+    def _post(self, url, body, timestamp, secret):
+        headers = {
+            "Content-Type": "application/json",
+            TIMESTAMP_HEADER: timestamp,
+            SIGNATURE_HEADER: sign(secret, timestamp, body),
+        }
+        try:
+            response = requests.post(url, data=body, headers=headers, timeout=TIMEOUT_S, stream=True)
+            content = response.raw.read(MAX_ANSWER_BYTES + 1, decode_content=True)
+        except requests.Timeout:
+            raise UserError(self.env._("The agent service did not answer within %(s)s seconds.", s=TIMEOUT_S))
+        except requests.RequestException as error:
+            raise UserError(
+                self.env._("Cannot reach the agent service: %(error)s", error=type(error).__name__)
+            )
+        if not 200 <= response.status_code < 300:
+            raise UserError(self.env._("The agent service answered %(code)s.", code=response.status_code))
+        if len(content) > MAX_ANSWER_BYTES:
+            raise UserError(
+                self.env._("The agent service's answer is over %(n)s bytes: ignored.", n=MAX_ANSWER_BYTES)
+            )
+        return response.headers, content
+
+    @api.model
+    def _proposals(self, answer, secret):
+        """The proposals of a signed answer; an empty answer proposes nothing."""
+        headers, content = answer
+        if not content.strip():
+            return []
+        timestamp = headers.get(TIMESTAMP_HEADER, "")
+        if not hmac.compare_digest(headers.get(SIGNATURE_HEADER, ""), sign(secret, timestamp, content)):
+            raise UserError(
+                self.env._("The agent service's answer is not signed with the shared secret: ignored.")
+            )
+        try:
+            data = json.loads(content)
+        except ValueError:
+            raise UserError(self.env._("The agent service's answer is not JSON: ignored.")) from None
+        proposals = data.get("proposals") if isinstance(data, dict) else None
+        if not isinstance(proposals, list) or not all(isinstance(p, dict) for p in proposals):
+            raise UserError(self.env._('The agent service\'s answer has no list of "proposals": ignored.'))
+        return proposals
+
+    @api.model
+    def _apply(self, agent_env, company, proposal):
+        """One proposal through `api_propose`, in a savepoint: refused alone when it
+        names a case of another company, an unknown action or a forbidden step."""
+        Case = agent_env["eh.collections.case"].sudo()
+        case_id = proposal.get("case_id")
+        case = Case.browse(case_id).exists() if isinstance(case_id, int) else Case
+        if not case or case.company_id != company:
+            return {
+                "case_id": case_id,
+                "error": self.env._("not a case of %(company)s", company=company.name),
+            }
+        try:
+            with self.env.cr.savepoint():
+                filed = Case.api_propose(
+                    case_id,
+                    proposal.get("action"),
+                    proposal.get("rationale"),
+                    subject=proposal.get("subject"),
+                    body=proposal.get("body"),
+                )
+        except UserError as error:  # ValidationError and AccessError too
+            return {"case_id": case_id, "error": str(error)}
+        return {"case_id": case_id, **filed}
+
+    @api.model
+    def _audit(self, company, started, outcome, reason=None, applied=0):
+        trace = CallTrace(PROMPT_VERSION, False, int((time.monotonic() - started) * 1000), outcome, reason)
+        call = self.env["eh.ai.agent"]._audit(
+            company, trace, company, f"{applied} proposals applied", provider="agent_webhook"
+        )
+        if outcome == "error":
+            _logger.warning("Collections agent webhook of %s: %s", company.name, reason)
+        return call
