@@ -15,9 +15,8 @@ import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
 
-import odoorpc
 import pytest
-from e2e_api import CLIENTS
+from e2e_api import Json2Client
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT_S = 180
@@ -102,32 +101,6 @@ def odoo_server(e2e_db, e2e_users, tmp_path_factory):
             process.kill()
 
 
-def _client(server, db, login, password):
-    host, port = server
-    client = odoorpc.ODOO(host, port=port, timeout=60)
-    client.login(db, login, password)
-    return client
-
-
-@pytest.fixture
-def rpc(odoo_server, e2e_db):
-    """A JSON-RPC client logged in as the administrator (Collections Manager)."""
-    return _client(odoo_server, e2e_db, "admin", "admin")
-
-
-@pytest.fixture
-def collector_rpc(odoo_server, e2e_db):
-    """A JSON-RPC client logged in as the demo collector (Collections User)."""
-    return _client(odoo_server, e2e_db, "collector", "collector")
-
-
-@pytest.fixture(params=sorted(CLIENTS))
-def api(request, odoo_server, e2e_db, e2e_users):
-    """A factory of API clients for one protocol (JSON-2, then JSON-RPC): api(login)."""
-    host, port = odoo_server
-    return lambda login: CLIENTS[request.param](f"http://{host}:{port}", e2e_db, e2e_users[login])
-
-
 @pytest.fixture
 def server_url(odoo_server):
     host, port = odoo_server
@@ -135,13 +108,33 @@ def server_url(odoo_server):
 
 
 @pytest.fixture
-def server_today(rpc):
+def api(server_url, e2e_db, e2e_users):
+    """A factory of JSON-2 clients, each with a user's bearer key: api(login)."""
+    return lambda login: Json2Client(server_url, e2e_db, e2e_users[login])
+
+
+@pytest.fixture
+def admin_api(api):
+    """The administrator (Collections Manager) over JSON-2."""
+    return api("admin")
+
+
+@pytest.fixture
+def collector_api(api):
+    """The demo collector (Collections User) over JSON-2."""
+    return api("collector")
+
+
+@pytest.fixture
+def server_today(admin_api):
     """The day the server counts ages from: what the last refresh of the cases used
     (a case's oldest due date plus its days overdue). Never the client's clock, which
     may have crossed midnight since the demo was loaded."""
-    [case] = rpc.env["eh.collections.case"].search_read(
-        [("state", "=", "open"), ("oldest_due_date", "!=", False)],
-        ["oldest_due_date", "days_overdue_max"],
+    [case] = admin_api.call(
+        "eh.collections.case",
+        "search_read",
+        domain=[("state", "=", "open"), ("oldest_due_date", "!=", False)],
+        fields=["oldest_due_date", "days_overdue_max"],
         limit=1,
     )
     return date.fromisoformat(case["oldest_due_date"]) + timedelta(days=case["days_overdue_max"])

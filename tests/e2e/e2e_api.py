@@ -1,8 +1,8 @@
 """The two doors an external client takes: JSON-2 (Odoo 19's API of record, a bearer
-API key, named arguments) and the deprecated JSON-RPC (`execute_kw` with a password).
+API key, named arguments), which every end-to-end test takes, and the deprecated
+JSON-RPC (`execute_kw` with a password), kept for one test while Odoo answers it.
 
-Both raise `ApiError` with the server's exception name and message, so a test reads
-the same refusal whichever door it knocked on.
+Both raise `ApiError` with the server's exception name and message.
 """
 
 import itertools
@@ -63,6 +63,3 @@ class JsonRpcClient:
             data = reply["error"].get("data", {})
             raise ApiError(data.get("name", "error"), data.get("message", reply["error"].get("message")))
         return reply["result"]
-
-
-CLIENTS = {"json2": Json2Client, "jsonrpc": JsonRpcClient}

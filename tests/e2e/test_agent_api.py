@@ -20,7 +20,7 @@ def json2(server_url, db, key, method, **arguments):
     )
 
 
-def test_the_example_client_reads_the_worklist_and_files_proposals(server_url, e2e_db, e2e_users, rpc):
+def test_the_example_client_reads_the_worklist_and_files_proposals(server_url, e2e_db, e2e_users, admin_api):
     key = e2e_users["e2e_collector_1"]["key"]
     worklist = json2(server_url, e2e_db, key, "api_worklist", limit=3).json()
     assert worklist, "unassigned demo cases are in a new collector's worklist"
@@ -50,11 +50,16 @@ def test_the_example_client_reads_the_worklist_and_files_proposals(server_url, e
             line.startswith(f"{item['customer']}: ") and f"-> {item['next_action']['action']}: filed" in line
         )
     uid = e2e_users["e2e_collector_1"]["uid"]
-    reminders = rpc.env["eh.collections.followup"].search_read(
-        [("create_uid", "=", uid), ("ai_generated", "=", True)], ["state", "case_id"]
+    reminders = admin_api.call(
+        "eh.collections.followup",
+        "search_read",
+        domain=[("create_uid", "=", uid), ("ai_generated", "=", True)],
+        fields=["state", "case_id"],
     )
-    activities = rpc.env["mail.activity"].search_count(
-        [("create_uid", "=", uid), ("res_model", "=", "eh.collections.case")]
+    activities = admin_api.call(
+        "mail.activity",
+        "search_count",
+        domain=[("create_uid", "=", uid), ("res_model", "=", "eh.collections.case")],
     )
     notes = sum(1 for line in lines if "filed note" in line)
     assert len(reminders) + activities + notes == 3
@@ -79,9 +84,12 @@ def test_keys_and_rights_are_checked(server_url, e2e_db, e2e_users, login, statu
     assert "Traceback" not in response.text and "debug" not in error
 
 
-def test_another_companys_case_and_bad_arguments_get_json_errors(server_url, e2e_db, e2e_users, rpc):
-    [main_case] = rpc.env["eh.collections.case"].search(
-        [("state", "=", "open"), ("company_id", "=", rpc.env.ref("base.main_company").id)], limit=1
+def test_another_companys_case_and_bad_arguments_get_json_errors(server_url, e2e_db, e2e_users, admin_api):
+    [main_case] = admin_api.call(
+        "eh.collections.case",
+        "search",
+        domain=[("state", "=", "open"), ("company_id.name", "!=", "EH Collections Europe")],
+        limit=1,
     )
     europe = e2e_users["e2e_europe"]["key"]
     foreign = json2(server_url, e2e_db, europe, "api_case", case_id=main_case)

@@ -1,12 +1,18 @@
-"""The cases an external client reads agree with the ledger it can read itself."""
+"""The cases an external client reads over JSON-2 agree with the ledger it can read itself."""
 
 from collections import defaultdict
 from datetime import date
 
 
-def test_case_totals_equal_open_receivable_per_customer(rpc, server_today):
+def search_read(client, model, domain, fields, **kwargs):
+    return client.call(model, "search_read", domain=domain, fields=fields, **kwargs)
+
+
+def test_case_totals_equal_open_receivable_per_customer(admin_api, server_today):
     today = server_today
-    cases = rpc.env["eh.collections.case"].search_read(
+    cases = search_read(
+        admin_api,
+        "eh.collections.case",
         [("state", "=", "open")],
         [
             "partner_id",
@@ -18,7 +24,9 @@ def test_case_totals_equal_open_receivable_per_customer(rpc, server_today):
         ],
     )
     assert len(cases) >= 25
-    lines = rpc.env["account.move.line"].search_read(
+    lines = search_read(
+        admin_api,
+        "account.move.line",
         [
             ("account_type", "=", "asset_receivable"),
             ("parent_state", "=", "posted"),
@@ -27,8 +35,11 @@ def test_case_totals_equal_open_receivable_per_customer(rpc, server_today):
         ],
         ["partner_id", "company_id", "amount_residual", "date_maturity"],
     )
-    partners = rpc.env["res.partner"].search_read(
-        [("id", "in", sorted({line["partner_id"][0] for line in lines}))], ["commercial_partner_id"]
+    partners = search_read(
+        admin_api,
+        "res.partner",
+        [("id", "in", sorted({line["partner_id"][0] for line in lines}))],
+        ["commercial_partner_id"],
     )
     commercial = {p["id"]: p["commercial_partner_id"][0] for p in partners}
     overdue, credits, oldest = defaultdict(float), defaultdict(float), {}
@@ -53,19 +64,25 @@ def test_case_totals_equal_open_receivable_per_customer(rpc, server_today):
             assert key in chased, f"{key} owes {amount - credits[key]} but has no open case"
 
 
-def test_collector_sees_worked_cases_with_history(collector_rpc):
-    Case = collector_rpc.env["eh.collections.case"]
-    mine = Case.search_read([("user_id", "=", collector_rpc.env.uid)], ["contact_count", "action_ids"])
+def test_collector_sees_worked_cases_with_history(collector_api):
+    def count(model, domain):
+        return collector_api.call(model, "search_count", domain=domain)
+
+    mine = search_read(
+        collector_api,
+        "eh.collections.case",
+        [("user_id", "=", collector_api.uid)],
+        ["contact_count", "action_ids"],
+    )
     assert mine, "the demo assigns cases to the collector"
     assert any(case["action_ids"] for case in mine)
-    assert Case.search_count([("has_active_promise", "=", True)]) >= 1
-    disputed = Case.search_read([("disputed", "=", True)], ["action_ids", "stage_id"])
+    assert count("eh.collections.case", [("has_active_promise", "=", True)]) >= 1
+    disputed = search_read(collector_api, "eh.collections.case", [("disputed", "=", True)], ["action_ids"])
     assert disputed, "the demo has a case in dispute"
     for case in disputed:
-        rows = collector_rpc.env["eh.collections.action"].search_read(
-            [("id", "in", case["action_ids"]), ("action_type", "=", "dispute")], ["id"]
+        rows = count(
+            "eh.collections.action", [("id", "in", case["action_ids"]), ("action_type", "=", "dispute")]
         )
         assert rows, "a case in dispute has its dispute in the history"
-    History = collector_rpc.env["eh.collections.action"]
-    for action_type in ("email", "call", "promise"):
-        assert History.search_count([("action_type", "=", action_type)]), action_type
+    for action_type in ("email", "call", "promise", "payment_plan"):
+        assert count("eh.collections.action", [("action_type", "=", action_type)]), action_type
