@@ -1,6 +1,7 @@
 """One source of truth, seen from outside: what a collector, a manager and an agent
-may and may not do to a case over JSON-2, Odoo 19's API of record (bearer keys). The server's own date (the `server_today` fixture) is the reference, never
-the client's clock."""
+may and may not do to a case over JSON-2, Odoo 19's API of record (bearer keys). The
+server's own date (the `server_today` fixture) is the reference, never the client's
+clock."""
 
 import datetime as dt
 import uuid
