@@ -92,12 +92,14 @@ class CollectionsAgentWebhook(models.AbstractModel):
         try:
             response = requests.post(url, data=body, headers=headers, timeout=TIMEOUT_S, stream=True)
             content = response.raw.read(MAX_ANSWER_BYTES + 1, decode_content=True)
-        except requests.Timeout:
-            raise UserError(self.env._("The agent service did not answer within %(s)s seconds.", s=TIMEOUT_S))
+        except requests.Timeout as error:
+            raise UserError(
+                self.env._("The agent service did not answer within %(s)s seconds.", s=TIMEOUT_S)
+            ) from error
         except requests.RequestException as error:
             raise UserError(
                 self.env._("Cannot reach the agent service: %(error)s", error=type(error).__name__)
-            )
+            ) from error
         if not 200 <= response.status_code < 300:
             raise UserError(self.env._("The agent service answered %(code)s.", code=response.status_code))
         if len(content) > MAX_ANSWER_BYTES:
