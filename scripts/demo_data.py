@@ -360,6 +360,8 @@ class DemoLoader:
         self._merge(duplicate)
         self._payment_plans(main)
         self._copilot(main, collector)
+        if "eh.sale.credit.hold.override" in self.env:
+            self._credit_hold(main)
         return DemoSummary(self.customers, self.invoices, self.payments, self.credit_notes, len(cases))
 
     def days_ago(self, days):
@@ -461,6 +463,37 @@ class DemoLoader:
             self._pay(honoured.overdue_move_ids.sorted("invoice_date_due")[:1], first.amount, 0)
         Plan._cron_track_payment_plans()
         Case._refresh_from_ledger(company)
+
+    def _credit_hold(self, company):
+        """The sale bridge at work: the Standard B2B final notice blocks new sales; a
+        quotation waits for a customer well past it, which shows the banner once the
+        demo server's follow-up cron has sent its level (within a minute)."""
+        standard = self.env["eh.collections.strategy"].search(
+            [("company_id", "=", company.id), ("is_default", "=", True)]
+        )
+        standard.level_ids.filtered(lambda level: level.name == "Final notice").block_new_sales = True
+        held = self.env["eh.collections.case"].search(
+            [
+                ("company_id", "=", company.id),
+                ("state", "=", "open"),
+                ("paused", "=", False),
+                ("disputed", "=", False),
+                ("payment_plan_id", "=", False),
+                ("has_active_promise", "=", False),
+                ("days_overdue_max", ">", 120),
+                ("partner_id.email", "!=", False),
+            ],
+            order="days_overdue_max",
+            limit=1,
+        )
+        product = self.env["product.product"].create({"name": "Office chair", "list_price": 240.0})
+        for partner in held.partner_id:
+            self.env["sale.order"].with_company(company).create(
+                {
+                    "partner_id": partner.id,
+                    "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 5})],
+                }
+            )
 
     def _copilot(self, company, collector):
         """What the collector's copilot shows on the first morning: a promise due

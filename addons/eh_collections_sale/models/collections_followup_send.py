@@ -1,0 +1,45 @@
+from odoo import api, models
+from odoo.tools import format_amount
+
+
+class CollectionsFollowupSend(models.AbstractModel):
+    _inherit = "eh.collections.followup.send"
+
+    @api.model
+    def _send_followup(self, followup):
+        """A level that tells the salesperson schedules an activity for the salesperson
+        of the customer's latest order, on the customer, with the case and the amount."""
+        actions = super()._send_followup(followup)
+        level, case = followup.level_id, followup.case_id
+        if level.notify_salesperson:
+            order = (
+                self.env["sale.order"]
+                .sudo()
+                .search(
+                    [
+                        ("partner_id.commercial_partner_id", "=", case.partner_id.id),
+                        ("company_id", "=", case.company_id.id),
+                        ("user_id", "!=", False),
+                    ],
+                    order="date_order desc, id desc",
+                    limit=1,
+                )
+            )
+            if order:
+                case.partner_id.sudo().activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=self.env._(
+                        "%(customer)s owes %(amount)s: collections level %(level)s",
+                        customer=case.partner_id.name,
+                        amount=format_amount(self.env, case.total_overdue_amount, case.currency_id),
+                        level=level.name,
+                    ),
+                    note=self.env._(
+                        "The collections case of %(customer)s reached %(level)s. Talk to your contact before "
+                        "taking new orders.",
+                        customer=case.partner_id.name,
+                        level=level.name,
+                    ),
+                    user_id=order.user_id.id,
+                )
+        return actions

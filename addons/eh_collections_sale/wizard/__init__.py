@@ -1,0 +1,1 @@
+from . import sale_credit_hold_override
