@@ -157,12 +157,15 @@ def test_another_allowed_step_is_a_second_opinion_beside_the_ladder():
     assert result.second_opinion == SecondOpinion(
         Action.PHONE_CALL, "A call may settle it faster than a letter."
     )
+    assert result.source == "llm"
+    assert result.with_fallback("timeout", None).second_opinion is None, "a fallback drops the opinion"
 
 
 @pytest.mark.parametrize(
     ("rationale", "opinion"),
     [
         ("One. Two. Three.", "One."),
+        ("Call now. Then write. Then wait.", "Call now."),
         ("A" * 199 + ". More.", "A" * 199 + "."),
         ("B" * 198 + "     C" * 3, "B" * 198 + "…"),
     ],
@@ -209,3 +212,12 @@ def test_an_invented_amount_falls_back():
         None,
         "schema: figures not in the snapshot ['13,000.00']",
     )
+
+
+def test_one_reader_for_every_json_answer():
+    from eh_account_ai_agent.tools.suggest import load_json_object
+
+    assert load_json_object('  {"a": 1} ') == ({"a": 1}, "")
+    assert load_json_object('```json\n{"a":\n 1}\n```') == ({"a": 1}, "")
+    assert load_json_object("[1]") == (None, "schema: not a JSON object")
+    assert load_json_object("a") == (None, "non_json")

@@ -45,9 +45,17 @@ def test_instalments_always_sum_to_the_total(total, count):
     assert parts[-1] == max(parts)
 
 
-@pytest.mark.parametrize(("total", "count"), [(D("0"), 2), (D("-5"), 1), (D("10"), 0), (D("0.01"), 2)])
-def test_impossible_splits_are_refused(total, count):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize(
+    ("total", "count", "message"),
+    [
+        (D("0"), 2, "A plan is for an amount above zero, not 0."),
+        (D("-5"), 1, "A plan is for an amount above zero, not -5."),
+        (D("10"), 0, "A plan has at least one instalment."),
+        (D("0.01"), 2, "0.01 cannot be split in 2 instalments above zero."),
+    ],
+)
+def test_impossible_splits_are_refused_in_words(total, count, message):
+    with pytest.raises(ValueError, match=f"^{message}$"):
         split_evenly(total, count, 2)
 
 
@@ -56,6 +64,7 @@ def test_months_keep_their_day_or_take_the_last_one():
     assert add_months(date(2028, 1, 31), 1) == date(2028, 2, 29)
     assert add_months(date(2026, 11, 15), 3) == date(2027, 2, 15)
     assert add_months(date(2026, 12, 31), 12) == date(2027, 12, 31)
+    assert add_months(date(2026, 1, 15), 12) == date(2027, 1, 15)
     assert monthly_dates(date(2026, 10, 31), 3) == [
         date(2026, 10, 31),
         date(2026, 11, 30),
@@ -91,5 +100,5 @@ def test_states_follow_the_dates_not_the_order_given():
 
 
 def test_grace_cannot_be_negative():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^Grace days cannot be negative.$"):
         instalment_states(PLAN, D("0"), date(2026, 3, 1), -1)
