@@ -465,13 +465,16 @@ class DemoLoader:
         Case._refresh_from_ledger(company)
 
     def _credit_hold(self, company):
-        """The sale bridge at work: the Standard B2B final notice blocks new sales; a
-        quotation waits for a customer well past it, which shows the banner once the
-        demo server's follow-up cron has sent its level (within a minute)."""
+        """The sale bridge at work: the Standard B2B final notice blocks new sales and
+        the demand letter proposes tighter credit; a quotation waits for a customer well
+        past them, which shows the banner once the demo server's follow-up cron has sent
+        its level (within a minute)."""
         standard = self.env["eh.collections.strategy"].search(
             [("company_id", "=", company.id), ("is_default", "=", True)]
         )
         standard.level_ids.filtered(lambda level: level.name == "Final notice").block_new_sales = True
+        # The demand letter proposes tighter credit to a manager when the server's cron sends it.
+        standard.level_ids.filtered(lambda level: level.name == "Demand letter").propose_credit_terms = True
         held = self.env["eh.collections.case"].search(
             [
                 ("company_id", "=", company.id),

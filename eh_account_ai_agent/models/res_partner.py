@@ -46,10 +46,13 @@ class ResPartner(models.Model):
         today = self._eh_risk_today()
         history = self._eh_risk_history()
         extra = self._eh_risk_extra_counts()
+        orders = self._eh_risk_open_orders()
         now = fields.Datetime.now()
         for partner in self:
             broken, disputes = extra.get(partner.id, (0, 0))
-            score = payment_risk(history.get(partner.id, []), today, broken, disputes)
+            score = payment_risk(
+                history.get(partner.id, []), today, broken, disputes, open_orders=orders.get(partner.id, 0.0)
+            )
             partner.write(
                 {
                     "eh_risk_score": score.score,
@@ -96,6 +99,11 @@ class ResPartner(models.Model):
                 )
             )
         return history
+
+    def _eh_risk_open_orders(self):
+        """Orders confirmed but not invoiced per partner, in company currency:
+        {partner_id: amount}. The sales bridge reports them."""
+        return {}
 
     def _eh_risk_extra_counts(self):
         """Broken promises and disputes per partner: {partner_id: (broken, disputes)}.

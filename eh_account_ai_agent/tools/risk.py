@@ -56,8 +56,16 @@ def _weighted_days(records: list[InvoiceRecord], today: date) -> float:
     return sum(r.amount * min(_days_late(r, today), DAYS_LATE_CAP) for r in records) / total
 
 
+def _share(part: float, whole: float) -> float:
+    return part / whole if part > 0 and whole > 0 else 0.0
+
+
 def payment_risk(
-    invoices: Iterable[InvoiceRecord], today: date, broken_promises: int = 0, disputes: int = 0
+    invoices: Iterable[InvoiceRecord],
+    today: date,
+    broken_promises: int = 0,
+    disputes: int = 0,
+    open_orders: float = 0.0,
 ) -> RiskScore:
     """Score a customer 0-100 from:
 
@@ -67,7 +75,10 @@ def payment_risk(
     - current overdue (20): share of the open amount that is past due;
     - trend (10): amount-weighted lateness of invoices due in the last 180 days, open
       ones counted with their age so far;
-    - broken promises (10): 5 points each; disputes (5): 2.5 points each.
+    - broken promises (10): 5 points each; disputes (5): 2.5 points each;
+    - open orders (5): the share of the exposure in orders confirmed but not invoiced
+      yet (`open_orders`, when the sales bridge reports them).
+    The score is capped at 100.
     """
     records = list(invoices)
     settled = [r for r in records if r.paid_date is not None]
@@ -82,6 +93,7 @@ def payment_risk(
     overdue_share = overdue_total / open_total if open_total else 0.0
     recent_lateness = _weighted_days(recent, today)
 
+    orders_share = _share(open_orders, open_orders + open_total)
     window = RECENT_WINDOW_DAYS
     factors = [
         RiskFactor("late_share", 30 * late_share, f"{late_count} of {len(settled)} invoices paid late"),
@@ -94,6 +106,9 @@ def payment_risk(
         ),
         RiskFactor("broken_promises", min(10.0, 5.0 * broken_promises), f"{broken_promises} broken promises"),
         RiskFactor("disputes", min(5.0, 2.5 * disputes), f"{disputes} disputes"),
+        RiskFactor(
+            "open_orders", 5 * orders_share, f"{orders_share:.0%} of the exposure in orders not invoiced"
+        ),
     ]
     factors.sort(key=lambda factor: factor.points, reverse=True)
     score = round(min(100.0, sum(factor.points for factor in factors)))

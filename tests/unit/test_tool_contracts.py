@@ -373,6 +373,7 @@ def test_risk_factors_word_for_word():
         "trend": (6.67, "40 days late over the last 180 days"),
         "broken_promises": (5.0, "1 broken promises"),
         "disputes": (2.5, "1 disputes"),
+        "open_orders": (0.0, "0% of the exposure in orders not invoiced"),
     }
     assert score.score == 55
     assert [f.code for f in score.factors] == [
@@ -382,7 +383,20 @@ def test_risk_factors_word_for_word():
         "days_late",
         "broken_promises",
         "disputes",
+        "open_orders",
     ]
+
+
+def test_open_orders_are_exposure():
+    open_invoice = InvoiceRecord(600, TODAY + timedelta(days=10), None, 600)
+    score = payment_risk([open_invoice], TODAY, open_orders=1800)
+    [orders] = [factor for factor in score.factors if factor.code == "open_orders"]
+    assert (orders.points, orders.detail) == (3.75, "75% of the exposure in orders not invoiced")
+    assert score.score == 4
+    assert payment_risk([], TODAY, open_orders=500).factors[0] == RiskFactor(
+        "open_orders", 5.0, "100% of the exposure in orders not invoiced"
+    )
+    assert payment_risk([open_invoice], TODAY, open_orders=-5).score == 0, "no orders, no exposure"
 
 
 def test_risk_caps_and_windows():

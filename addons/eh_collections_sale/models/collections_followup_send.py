@@ -7,10 +7,15 @@ class CollectionsFollowupSend(models.AbstractModel):
 
     @api.model
     def _send_followup(self, followup):
-        """A level that tells the salesperson schedules an activity for the salesperson
-        of the customer's latest order, on the customer, with the case and the amount."""
+        """A level may propose tighter credit terms to a manager, and tell the
+        salesperson of the customer's latest order (an activity on the customer, with the
+        case and the amount)."""
         actions = super()._send_followup(followup)
         level, case = followup.level_id, followup.case_id
+        if level.propose_credit_terms:
+            self.env["eh.collections.credit.proposal"]._propose(
+                case, self.env._("level %(level)s sent", level=level.name)
+            )
         if level.notify_salesperson:
             order = (
                 self.env["sale.order"]

@@ -13,3 +13,8 @@ class CollectionsLevel(models.Model):
         help="When this level is sent, the salesperson of the customer's latest order gets an activity "
         "naming the case and what is owed.",
     )
+    propose_credit_terms = fields.Boolean(
+        string="Propose tighter credit",
+        help="When this level is sent, propose a lower credit limit and shorter payment terms to a "
+        "Collections Manager, who accepts or rejects them.",
+    )

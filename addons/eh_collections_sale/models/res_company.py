@@ -11,3 +11,8 @@ class ResCompany(models.Model):
         required=True,
         help="With Odoo's credit limit on: warn only (Odoo's banner), or refuse to confirm the order.",
     )
+    eh_credit_proposal_risk = fields.Integer(
+        string="Propose tighter credit from a risk score of",
+        help="When a customer's payment-risk score reaches this (0: never), propose a lower credit limit "
+        "and shorter payment terms to a Collections Manager.",
+    )

@@ -145,12 +145,19 @@ class TestCreditHold(DunningCommon):
         self.pay(self.invoice, 1000)
         self.Case._refresh_from_ledger(self.company)
         order = self.quotation()
+        self.customer._eh_compute_risk_scores()
+        before = self.customer.eh_risk_score
         order.action_confirm()
         self.assertEqual(order.user_id, self.salesperson)
+        self.customer._eh_compute_risk_scores()
+        self.assertAlmostEqual(
+            self.customer.eh_risk_score, before + 5, delta=1, msg="the exposure is the order"
+        )
         self.post_invoice(700, 35)
         self.Case._refresh_from_ledger(self.company)
         case = self.open_case()
         self.assertEqual(case.eh_open_orders_amount, 800.0)
+        self.assertEqual(self.customer._eh_risk_open_orders(), {self.customer.id: 800.0})
         firm = self.standard.level_ids.sorted("sequence")[1]
         firm.notify_salesperson = True
         self.run_cron()
@@ -200,3 +207,67 @@ class TestCreditHoldTour(HttpCase):
         self.start_tour(f"/odoo/sales/{order.id}", "eh_collections_sale_hold_salesperson", login="tour_sales")
         self.start_tour(f"/odoo/sales/{order.id}", "eh_collections_sale_hold_override", login="tour_manager")
         self.assertEqual((order.state, order.eh_hold_override_reason), ("sale", "Customer paid a deposit"))
+
+
+@freeze_time(TODAY)
+@tagged("post_install", "-at_install")
+class TestCreditTermsProposals(DunningCommon):
+    """Tighter credit proposed to a manager, with its numbers; nothing changes before
+    the manager accepts."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.post_invoice(1000, 95)
+        cls.Case._refresh_from_ledger(cls.company)
+        cls.case = cls.Case.search([("partner_id", "=", cls.customer.id), ("state", "=", "open")])
+        cls.thirty_days = cls.env.ref("account.account_payment_term_30days")
+        cls.three_weeks = cls.env.ref("account.account_payment_term_21days")
+        partner = cls.customer.with_company(cls.company)
+        partner.credit_limit = 5000
+        partner.property_payment_term_id = cls.thirty_days
+        cls.Proposal = cls.env["eh.collections.credit.proposal"]
+
+    def test_a_level_proposes_with_its_numbers_and_a_manager_accepts(self):
+        self.standard.level_ids.sorted("sequence")[3].propose_credit_terms = True  # the demand letter
+        self.run_cron()
+        proposal = self.Proposal.search([("case_id", "=", self.case.id)])
+        self.assertEqual(
+            (proposal.state, proposal.current_limit, proposal.proposed_limit, proposal.proposed_term_id),
+            ("proposed", 5000.0, 1000.0, self.three_weeks),
+        )
+        self.assertIn("Credit limit: $\xa05,000.00 → $\xa01,000.00.", proposal.reason)
+        self.assertIn("Payment terms: 30 Days → 21 Days.", proposal.reason)
+        activity = self.case.activity_ids.filtered(lambda a: "Credit terms proposal" in (a.summary or ""))
+        self.assertEqual(activity.user_id, self.case._collections_manager())
+        self.assertEqual(self.customer.with_company(self.company).credit_limit, 5000, "nothing changed yet")
+        with self.assertRaisesRegex(AccessError, "A Collections Manager decides"):
+            proposal.with_user(self.collector).action_accept()
+        proposal.with_user(self.manager).action_accept()
+        partner = self.customer.with_company(self.company)
+        self.assertEqual((partner.credit_limit, partner.property_payment_term_id), (1000.0, self.three_weeks))
+        rows = self.case.action_ids.filtered(lambda a: a.action_type == "credit_terms")
+        self.assertEqual(len(rows), 2)
+        self.assertIn("Credit terms accepted (level Demand letter sent)", rows[0].note)
+        self.assertEqual(rows[0].user_id, self.manager)
+        self.assertFalse(
+            self.case.activity_ids.filtered(lambda a: "Credit terms proposal" in (a.summary or ""))
+        )
+
+    def test_the_risk_score_proposes_once_and_a_rejection_changes_nothing(self):
+        self.company.eh_credit_proposal_risk = 10
+        self.customer._eh_compute_risk_scores()
+        self.customer._eh_compute_risk_scores()
+        proposal = self.Proposal.search([("case_id", "=", self.case.id)])
+        self.assertEqual(len(proposal), 1, "one proposal waits at a time")
+        self.assertIn("payment-risk score", proposal.trigger)
+        proposal.with_user(self.manager).action_reject()
+        partner = self.customer.with_company(self.company)
+        self.assertEqual((partner.credit_limit, partner.property_payment_term_id), (5000.0, self.thirty_days))
+        self.assertIn("Credit terms rejected", self.case.action_ids[0].note)
+        with self.assertRaisesRegex(UserError, "already decided"):
+            proposal.with_user(self.manager).action_accept()
+
+    def test_proposals_are_made_by_the_suite_only(self):
+        with self.assertRaisesRegex(UserError, "made by the suite"):
+            self.Proposal.with_user(self.manager).create({"case_id": self.case.id})
