@@ -1,1 +1,1 @@
-from . import test_credit_hold
+from . import test_credit_hold, test_credit_hold_race
