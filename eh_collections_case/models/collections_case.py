@@ -57,7 +57,7 @@ class CollectionsCase(models.Model):
     priority = fields.Selection(
         [("0", "Normal"), ("1", "Medium"), ("2", "High"), ("3", "Urgent")], default="0", index=True
     )
-    color = fields.Integer()
+    color = fields.Integer(aggregator=None)
 
     _one_open_case = models.UniqueIndex(
         "(partner_id, company_id) WHERE state = 'open'",

@@ -19,7 +19,9 @@ class CollectionsCase(models.Model):
     promise_date = fields.Date(readonly=True, tracking=True)
     promise_amount = fields.Monetary(readonly=True)
     promise_kept = fields.Boolean(readonly=True)
-    promise_base_amount = fields.Monetary(readonly=True, help="To collect when the promise was made.")
+    promise_base_amount = fields.Monetary(
+        readonly=True, aggregator=None, help="To collect when the promise was made."
+    )
     promise_escalated = fields.Boolean(readonly=True, help="The lapse of the current promise was escalated.")
     has_active_promise = fields.Boolean(
         compute="_compute_promise_status", search="_search_has_active_promise", string="Active promise"

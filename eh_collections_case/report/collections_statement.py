@@ -3,9 +3,13 @@ from collections import defaultdict
 from odoo import api, models
 from odoo.fields import Domain
 
+from ..models.collections_action import OUTREACH_TYPES
 from ..tools.aging import AGING_BUCKETS, age, bucket_of
 
 HISTORY_ROWS = 15
+# What was said to the customer: reminders sent, calls and meetings, promises. Internal
+# rows (follow-up tasks, notes, holds, fees) stay off the customer's statement.
+CUSTOMER_FACING = (*OUTREACH_TYPES, "promise", "payment_plan")
 
 
 class ReportCollectionsStatement(models.AbstractModel):
@@ -79,7 +83,9 @@ class ReportCollectionsStatement(models.AbstractModel):
             if accrued:
                 interest_total += currency._convert(accrued, company.currency_id, company, today)
             aging[bucket_of(days).key if owed else "credits"] += line.amount_residual
-        history = case.action_ids.filtered(lambda a: a.state == "done")[:HISTORY_ROWS]
+        history = case.action_ids.filtered(lambda a: a.state == "done" and a.action_type in CUSTOMER_FACING)[
+            :HISTORY_ROWS
+        ]
         return {
             "partner": partner,
             "company": company,

@@ -91,6 +91,18 @@ class TestStatement(CollectionsCommon):
         self.assertIn("Spoke to Edwin about 0042", html)
         self.assertIn("/my/invoices", html)
 
+    def test_only_what_was_said_to_the_customer_and_the_dispute_mark(self):
+        self.case._log_action([{"action_type": "follow_up", "note": "Call scheduled with the team"}])
+        self.case._log_action([{"action_type": "note", "note": "Internal: ask the CFO"}])
+        self.case.action_dispute("Wrong quantities on 0042")
+        words = self.words(self.html())
+        self.assertIn("Spoke to Edwin about 0042", words, "a call with the customer stays")
+        for internal in ("Call scheduled with the team", "Internal: ask the CFO", "Dispute Wrong quantities"):
+            self.assertNotIn(internal, words)
+        self.assertIn("In dispute: Wrong quantities on 0042. We will not chase the amounts in dispute", words)
+        self.assertIn("Amount due", words)
+        self.assertNotIn("Residual", words)
+
     def test_aging_buckets(self):
         values = self.env["report.eh_collections_case.report_statement"]._get_report_values(self.case.ids)
         aging = values["statements"][self.case.id]["aging"]

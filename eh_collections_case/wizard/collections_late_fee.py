@@ -54,7 +54,7 @@ class CollectionsLateFee(models.TransientModel):
         required=True,
         default=lambda self: self._default_charge(),
     )
-    monthly_rate = fields.Float(string="Rate per month (%)", digits=(16, 4), default=1.0)
+    monthly_rate = fields.Float(string="Rate per month (%)", digits=(16, 2), default=1.0)
     flat_amount = fields.Monetary(
         string="Fee per invoice", help="In company currency; converted for invoices in another currency."
     )
