@@ -244,8 +244,9 @@ class CollectionsCase(models.Model):
     # -- who does the work -----------------------------------------------------------
 
     def _collector_user(self):
-        """Who gets the case's tasks: its collector, else a Collections Manager."""
-        return self.user_id or self._collections_manager()
+        """Who gets the case's tasks: its collector, else the company's default
+        collector (Settings), else a Collections Manager."""
+        return self.user_id or self.company_id.eh_collections_default_user_id or self._collections_manager()
 
     def _collections_manager(self):
         """Who reviews escalations: a Collections Manager of the case's company,

@@ -51,6 +51,13 @@ class ResCompany(models.Model):
         "reminder for a person to send. Automatic: it sends, except levels that need approval, cases "
         "above the ceiling and strategic customers, which wait in the To approve queue.",
     )
+    eh_collections_default_user_id = fields.Many2one(
+        "res.users",
+        string="Default collector",
+        domain="[('share', '=', False)]",
+        help="Gets the calls, letters to post and reviews of cases that have no collector. Empty: a "
+        "Collections Manager does.",
+    )
     eh_collections_auto_ceiling = fields.Monetary(
         string="Autonomous ceiling",
         currency_field="currency_id",

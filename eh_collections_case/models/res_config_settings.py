@@ -5,6 +5,9 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     eh_collections_send_mode = fields.Selection(related="company_id.eh_collections_send_mode", readonly=False)
+    eh_collections_default_user_id = fields.Many2one(
+        related="company_id.eh_collections_default_user_id", readonly=False
+    )
     eh_collections_auto_ceiling = fields.Monetary(
         related="company_id.eh_collections_auto_ceiling", readonly=False
     )

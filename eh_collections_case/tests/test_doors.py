@@ -81,6 +81,16 @@ class TestLadderConfiguration(DunningCommon):
 class TestCaseButtons(DunningCommon):
     """What the buttons of the case, the customer and the actions menu open."""
 
+    def test_tasks_of_a_case_without_collector_go_to_the_default_collector(self):
+        case = self.overdue_case(400, 40)
+        self.assertFalse(case.user_id)
+        self.assertEqual(case._collector_user(), case._collections_manager())
+        self.company.eh_collections_default_user_id = self.collector
+        self.env["eh.collections.followup.send"]._send_call(
+            self.env["eh.collections.followup"]._queue(case, self.level(self.standard, 2)), {}
+        )
+        self.assertEqual(case.activity_ids.user_id, self.collector)
+
     def test_the_case_buttons_open_their_wizards_on_the_case(self):
         case = self.overdue_case(500, 20).with_user(self.collector)
         for action, model, extra in (
