@@ -1,6 +1,13 @@
 from odoo import fields, models
 
 
+def secret_hint(secret):
+    """What Settings show of a write-only secret: its last four characters, "set"
+    for a short one, nothing when there is none."""
+    secret = secret or ""
+    return f"…{secret[-4:]}" if len(secret) > 8 else ("set" if secret else "")
+
+
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
@@ -29,8 +36,7 @@ class ResConfigSettings(models.TransientModel):
 
     def _compute_eh_ai_api_key_hint(self):
         for settings in self:
-            key = settings.company_id.sudo().eh_ai_api_key or ""
-            settings.eh_ai_api_key_hint = f"…{key[-4:]}" if len(key) > 8 else ("set" if key else "")
+            settings.eh_ai_api_key_hint = secret_hint(settings.company_id.sudo().eh_ai_api_key)
 
     def set_values(self):
         result = super().set_values()

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from odoo.addons.eh_account_ai_agent.models.res_config_settings import secret_hint
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -27,9 +29,8 @@ class ResConfigSettings(models.TransientModel):
 
     def _compute_eh_agent_webhook_secret_hint(self):
         for settings in self:
-            secret = settings.company_id.sudo().eh_agent_webhook_secret or ""
-            settings.eh_agent_webhook_secret_hint = (
-                f"…{secret[-4:]}" if len(secret) > 8 else ("set" if secret else "")
+            settings.eh_agent_webhook_secret_hint = secret_hint(
+                settings.company_id.sudo().eh_agent_webhook_secret
             )
 
     def set_values(self):

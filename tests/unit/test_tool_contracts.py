@@ -396,7 +396,10 @@ def test_open_orders_are_exposure():
     assert payment_risk([], TODAY, open_orders=500).factors[0] == RiskFactor(
         "open_orders", 5.0, "100% of the exposure in orders not invoiced"
     )
-    assert payment_risk([open_invoice], TODAY, open_orders=-5).score == 0, "no orders, no exposure"
+    negative = payment_risk([open_invoice], TODAY, open_orders=-5)
+    assert [f.points for f in negative.factors if f.code == "open_orders"] == [0.0], "no orders, no exposure"
+    small = payment_risk([], TODAY, open_orders=0.5)
+    assert [f.points for f in small.factors if f.code == "open_orders"] == [5.0], "cents count too"
 
 
 def test_risk_caps_and_windows():
