@@ -91,6 +91,28 @@ class TestCaseButtons(DunningCommon):
         )
         self.assertEqual(case.activity_ids.user_id, self.collector)
 
+    def test_the_gear_menu_opens_dispute_fees_and_payment_plan_on_the_case(self):
+        case = self.overdue_case(400, 40)
+        opened = {}
+        for xmlid in (
+            "action_server_dispute_case",
+            "action_server_charge_late_fees",
+            "action_server_payment_plan",
+        ):
+            action = self.env.ref(f"eh_collections_case.{xmlid}").with_user(self.collector)
+            result = action.with_context(
+                active_model=case._name, active_id=case.id, active_ids=case.ids
+            ).run()
+            opened[xmlid] = (result["res_model"], result.get("context", {}).get("default_mode"))
+        self.assertEqual(
+            opened,
+            {
+                "action_server_dispute_case": ("eh.collections.hold", "dispute"),
+                "action_server_charge_late_fees": ("eh.collections.late.fee", None),
+                "action_server_payment_plan": ("eh.collections.payment.plan", None),
+            },
+        )
+
     def test_the_case_buttons_open_their_wizards_on_the_case(self):
         case = self.overdue_case(500, 20).with_user(self.collector)
         for action, model, extra in (
