@@ -193,6 +193,16 @@ class TestAgentApi(ScriptedLLMMixin, CollectionsCommon):
                 self.assertIn(reason, self.audit().fallback_reason)
         self.assertFalse(self.case.activity_ids, "nothing half-applied")
 
+    def test_a_service_that_times_out_applies_nothing(self):
+        self.configure_webhook()
+        proposal = {"proposals": [{"case_id": self.case.id, "action": "phone_call", "rationale": "Call."}]}
+        reply = self.signed(proposal)
+        reply.delay = 10.5  # over the webhook's 10 s (Odoo's tests raise shorter timeouts to 10 s)
+        self.llm.replies = [reply]
+        self.assertIsNone(self.round_trip())
+        self.assertIn("did not answer within 10 seconds", self.audit().fallback_reason)
+        self.assertFalse(self.case.activity_ids)
+
     def test_an_unreachable_service_is_audited_and_the_next_run_tries_again(self):
         self.company.sudo().write(
             {"eh_agent_webhook_url": "http://127.0.0.1:9/x", "eh_agent_webhook_secret": SECRET}
