@@ -9,7 +9,7 @@ import requests
 from odoo import api, models
 from odoo.exceptions import UserError
 
-from odoo.addons.eh_account_ai_agent.tools import CallTrace
+from odoo.addons.eh_account_ai_agent.tools.ladder import CallClock
 
 _logger = logging.getLogger(__name__)
 
@@ -67,19 +67,19 @@ class CollectionsAgentWebhook(models.AbstractModel):
             default=str,
         ).encode()
         timestamp = str(int(time.time()))
-        started = time.monotonic()
+        clock = CallClock(PROMPT_VERSION, False)
         try:
             answer = self._post(company.eh_agent_webhook_url, body, timestamp, secret)
             proposals = self._proposals(answer, secret)
         except UserError as error:
-            self._audit(company, started, "error", str(error))
+            self._audit(company, clock.trace("error", str(error)))
             return None
         result = {"applied": [], "refused": []}
         for proposal in proposals:
             outcome = self._apply(agent_env, company, proposal)
             result["applied" if "id" in outcome else "refused"].append(outcome)
         reason = None if not result["refused"] else f"{len(result['refused'])} proposals refused"
-        self._audit(company, started, "ok" if not reason else "fallback", reason, len(result["applied"]))
+        self._audit(company, clock.trace("ok" if not reason else "fallback", reason), len(result["applied"]))
         return result
 
     @api.model
@@ -154,11 +154,10 @@ class CollectionsAgentWebhook(models.AbstractModel):
         return {"case_id": case_id, **filed}
 
     @api.model
-    def _audit(self, company, started, outcome, reason=None, applied=0):
-        trace = CallTrace(PROMPT_VERSION, False, int((time.monotonic() - started) * 1000), outcome, reason)
+    def _audit(self, company, trace, applied=0):
         call = self.env["eh.ai.agent"]._audit(
             company, trace, company, f"{applied} proposals applied", provider="agent_webhook"
         )
-        if outcome == "error":
-            _logger.warning("Collections agent webhook of %s: %s", company.name, reason)
+        if trace.outcome == "error":
+            _logger.warning("Collections agent webhook of %s: %s", company.name, trace.fallback_reason)
         return call

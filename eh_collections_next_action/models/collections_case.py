@@ -235,17 +235,20 @@ class CollectionsCase(models.Model):
         return [("eh_ai_action_group", operator, value)]
 
     def _eh_copilot_sync(self):
-        """Bring what the copilot stores in step with the cases: the suggested action
-        (one UPDATE per value) and My day's score and reason."""
+        """Bring what the copilot stores in step with the cases, from one pass over
+        their snapshots: the suggested action (always the ladder's, so no cache is
+        read; one UPDATE per value) and My day's score and reason."""
         cases = self.filtered(lambda c: c.state == "open")
         if not cases:
             return
-        cases.invalidate_recordset(["eh_ai_suggested_action"])
-        cases._eh_my_day_sync(cases._eh_ai_snapshots())
+        snapshots = cases._eh_ai_snapshots()
+        cases._eh_my_day_sync(snapshots)
+        thresholds_of = {company: company._eh_ai_thresholds() for company in cases.company_id}
         by_action = {}
         for case in cases:
-            if case.eh_ai_action_group != case.eh_ai_suggested_action:
-                by_action.setdefault(case.eh_ai_suggested_action, []).append(case.id)
+            action = deterministic_suggest(snapshots[case.id], thresholds_of[case.company_id]).action.value
+            if case.eh_ai_action_group != action:
+                by_action.setdefault(action, []).append(case.id)
         for action, ids in by_action.items():
             self.env.cr.execute(
                 SQL(

@@ -42,6 +42,9 @@ class CollectionsCreditProposal(models.Model):
         index=True,
     )
     decided_by_id = fields.Many2one("res.users", string="Decided by", readonly=True)
+    activity_id = fields.Many2one(
+        "mail.activity", string="Review activity", readonly=True, ondelete="set null"
+    )
 
     _one_pending = models.UniqueIndex(
         "(case_id) WHERE state = 'proposed'", "This customer already has a credit terms proposal to decide."
@@ -78,12 +81,14 @@ class CollectionsCreditProposal(models.Model):
         with case_method():
             proposal = self.sudo().create(values)
             proposal.reason = proposal._numbers()
-        case.activity_schedule(
+        activity = case.activity_schedule(
             "mail.mail_activity_data_todo",
             summary=self.env._("Credit terms proposal for %(customer)s", customer=case.partner_id.name),
             note=Markup("<p>%s</p>") % proposal.reason,
             user_id=case._collections_manager().id,
         )
+        with case_method():
+            proposal.activity_id = activity
         case._log_action([{"action_type": "credit_terms", "note": proposal._summary("proposed")}])
         return proposal
 
@@ -184,9 +189,7 @@ class CollectionsCreditProposal(models.Model):
             self.write({"state": state, "decided_by_id": self.env.uid})
         label = dict(self._fields["state"]._description_selection(self.env))[state].lower()
         self.case_id._log_action([{"action_type": "credit_terms", "note": self._summary(label)}])
-        self.case_id.sudo().activity_ids.filtered(
-            lambda a: a.summary and self.partner_id.name in a.summary and "Credit terms" in a.summary
-        ).action_feedback(feedback=label)
+        self.activity_id.sudo().action_feedback(feedback=label)
 
 
 def _term_days(term):
