@@ -141,6 +141,10 @@ class CollectionsAction(models.Model):
                     method=STATE_CHANGE_PATHS[action_type],
                 )
             )
+        if vals.get("ai_generated") and not in_case_method():
+            raise ValidationError(
+                self.env._("A row is tagged AI draft by the reminder it comes from: leave ai_generated out.")
+            )
         if vals.get("user_id") and vals["user_id"] != self.env.uid:
             raise ValidationError(
                 self.env._(

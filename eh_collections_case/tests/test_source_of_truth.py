@@ -57,6 +57,11 @@ class TestOneLogPath(DunningCommon):
         self.assertGreater(self.case.last_followup_date, earlier)
         self.assertEqual(self.case.stage_id, self.env.ref("eh_collections_case.stage_contacted"))
 
+    def test_a_forged_ai_tag_is_refused(self):
+        with self.assertRaisesRegex(ValidationError, "leave ai_generated out"):
+            self.create_as(self.collector, action_type="email", ai_generated=True)
+        self.assertFalse(self.case.action_ids)
+
     def test_a_forged_author_is_refused(self):
         other = new_test_user(
             self.env, login="other_collector", groups="eh_collections_case.group_collections_user"

@@ -1,7 +1,10 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import format_amount
+
+from odoo.addons.eh_collections_case.tools.case_method import case_method, in_case_method
 
 # Who may confirm an order over the credit hold.
 OVERRIDE_GROUPS = ("sales_team.group_sale_manager", "eh_collections_case.group_collections_manager")
@@ -26,6 +29,19 @@ class SaleOrder(models.Model):
     eh_hold_override_by_id = fields.Many2one(
         "res.users", string="Credit hold overridden by", readonly=True, copy=False
     )
+
+    def write(self, vals):
+        """The override is set by *Override credit hold* only (a manager, a reason):
+        written over the API, it would lift the hold without either."""
+        if not in_case_method() and {"eh_hold_override_reason", "eh_hold_override_by_id"} & set(vals):
+            raise UserError(
+                self.env._(
+                    "The credit hold is overridden with Override credit hold "
+                    "(action_eh_override_credit_hold), by a Sales Manager or a Collections Manager "
+                    "with a reason."
+                )
+            )
+        return super().write(vals)
 
     @api.depends("partner_id", "company_id", "state", "amount_total")
     def _compute_eh_credit_hold(self):
@@ -128,7 +144,8 @@ class SaleOrder(models.Model):
         case and in the order's chatter."""
         self.ensure_one()
         hold = self._eh_hold()
-        self.sudo().write({"eh_hold_override_reason": reason, "eh_hold_override_by_id": self.env.uid})
+        with case_method():
+            self.sudo().write({"eh_hold_override_reason": reason, "eh_hold_override_by_id": self.env.uid})
         note = self.env._(
             "%(order)s (%(amount)s) confirmed over the credit hold by %(user)s: %(reason)s",
             order=self.name,

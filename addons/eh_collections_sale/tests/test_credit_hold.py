@@ -78,6 +78,9 @@ class TestCreditHold(DunningCommon):
         wizard.reason = "Paying by card now"
         with self.assertRaisesRegex(AccessError, "Only a Sales Manager or a Collections Manager"):
             wizard.save().action_confirm()
+        for user in (self.salesperson, self.sales_manager):
+            with self.assertRaisesRegex(UserError, r"overridden with Override credit hold"):
+                order.with_user(user).write({"eh_hold_override_reason": "written over the API"})
         empty = (
             self.env["eh.sale.credit.hold.override"]
             .with_user(self.sales_manager)
