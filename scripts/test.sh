@@ -32,6 +32,12 @@ for manifest in "$ROOT"/eh_*/__manifest__.py "$ROOT"/addons/*/__manifest__.py; d
     [ -d "$(dirname "$manifest")/tests" ] && modules+=("$(dirname "$manifest")/tests")
 done
 
+# Odoo's browser tests wait a few seconds for Chromium's DevTools port and skip the
+# tour when a cold first start is slower (seen once on a fresh clone): start it once.
+if command -v chromium >/dev/null; then
+    timeout 60 chromium --headless --no-sandbox --disable-gpu --dump-dom about:blank >/dev/null 2>&1 || true
+fi
+
 say "Running the tests"
 cd "$ROOT"
 export E2E_DB PATH="$VENV/bin:$PATH"
