@@ -1,7 +1,7 @@
 {
     "name": "Collections Workbench",
     "summary": "One case per overdue customer, dunning ladder, action log, promises to pay, "
-    "late fees and interest, payment plans, Statement of Account",
+    "late fees and interest, payment plans, Statement of Account, DSO and CEI dashboard",
     "version": "19.0.1.0.0",
     "category": "Accounting/Accounting",
     "author": "EH Collections",
@@ -39,8 +39,13 @@
         "wizard/collections_send_reminders_views.xml",
         "wizard/collections_late_fee_views.xml",
         "views/collections_menus.xml",
+        "views/collections_reporting_views.xml",
+        "data/collections_snapshot_data.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "eh_collections_case/static/src/dashboard/**/*",
+        ],
         "web.assets_tests": [
             "eh_collections_case/static/tests/tours/**/*",
         ],

@@ -19,6 +19,8 @@ from . import (
     collections_followup_send,
     collections_level,
     collections_payment_plan,
+    collections_snapshot,
+    collections_snapshot_dashboard,
     collections_stage,
     collections_strategy,
     ir_http,

@@ -25,16 +25,38 @@ class AccountMoveLine(models.Model):
     )
 
     @api.model
-    def _eh_open_receivable_domain(self):
-        """Open posted receivable lines of a customer: what it owes, or has in credit."""
+    def _eh_receivable_domain(self):
+        """Posted receivable lines of customers: the ledger every figure of the suite reads."""
         return Domain(
             [
                 ("account_type", "=", "asset_receivable"),
                 ("parent_state", "=", "posted"),
-                ("reconciled", "=", False),
-                ("amount_residual", "!=", 0),
                 ("partner_id", "!=", False),
             ]
+        )
+
+    @api.model
+    def _eh_open_receivable_domain(self):
+        """Open posted receivable lines of a customer: what it owes, or has in credit."""
+        return self._eh_receivable_domain() & Domain(
+            [("reconciled", "=", False), ("amount_residual", "!=", 0)]
+        )
+
+    @api.model
+    def _eh_credit_sale_domain(self):
+        """Receivable lines of customer invoices, credit notes and receipts: credit sales,
+        net of credit notes, taxes included, as receivables are."""
+        return self._eh_receivable_domain() & Domain(
+            "move_id.move_type", "in", ("out_invoice", "out_refund", "out_receipt")
+        )
+
+    @api.model
+    def _eh_collected_domain(self):
+        """Receivable lines of customer payments and bank statement lines: cash collected
+        (a credit), or refunded (a debit). Credit notes and write-offs are not cash."""
+        return self._eh_receivable_domain() & (
+            Domain("move_id.origin_payment_id", "!=", False)
+            | Domain("move_id.statement_line_id", "!=", False)
         )
 
     @api.model

@@ -70,6 +70,14 @@ class ResCompany(models.Model):
         "(with a log row) instead of only zeroing its amounts.",
     )
 
+    eh_dso_period_days = fields.Integer(
+        string="DSO period (days)",
+        default=90,
+        required=True,
+        help="The period over which credit sales, the DSO, the CEI and the amounts collected are "
+        "measured in the collections figures.",
+    )
+
     # Late fees and statutory interest.
     eh_interest_enabled = fields.Boolean(
         string="Statutory interest",
@@ -107,6 +115,11 @@ class ResCompany(models.Model):
         "account.account",
         string="Late fee income account",
         help="Income account of fee and interest lines; the product's when empty.",
+    )
+
+    _eh_dso_period_positive = models.Constraint(
+        "CHECK (eh_dso_period_days BETWEEN 1 AND 366)",
+        "The DSO period is a number of days from 1 to 366 (90 is the usual quarter).",
     )
 
     @api.constrains(

@@ -14,6 +14,7 @@ class ResConfigSettings(models.TransientModel):
     eh_collections_resolve_paid_cases = fields.Boolean(
         related="company_id.eh_collections_resolve_paid_cases", readonly=False
     )
+    eh_dso_period_days = fields.Integer(related="company_id.eh_dso_period_days", readonly=False)
     eh_interest_enabled = fields.Boolean(related="company_id.eh_interest_enabled", readonly=False)
     eh_interest_reference_rate = fields.Float(related="company_id.eh_interest_reference_rate", readonly=False)
     eh_interest_margin = fields.Float(related="company_id.eh_interest_margin", readonly=False)

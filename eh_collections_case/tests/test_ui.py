@@ -36,3 +36,32 @@ class TestCollectionsUi(HttpCase):
         self.assertEqual(call.action_type, "call")
         self.assertTrue(call.contact_made)
         self.assertEqual(call.user_id.login, "collector_tour")
+
+    def test_finance_manager_opens_the_dashboard(self):
+        manager = new_test_user(
+            self.env,
+            login="finance_tour",
+            password="finance_tour",
+            groups="eh_collections_case.group_collections_manager,account.group_account_manager",
+        )
+        customer = self.env["res.partner"].create({"name": "Dashboard Debtor Ltd", "is_company": True})
+        today = self.env.company._eh_collections_today()
+        # 5,900 receivable from 5,800 sold in the 90 days: a DSO of 91.6 days.
+        for amount, days_ago in ((5800, 60), (100, 120)):
+            invoice = self.env["account.move"].create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": customer.id,
+                    "invoice_date": today - timedelta(days=days_ago),
+                    "invoice_date_due": today - timedelta(days=days_ago - 30),
+                    "invoice_line_ids": [
+                        (0, 0, {"name": "Service", "price_unit": amount, "tax_ids": [(5, 0, 0)]})
+                    ],
+                }
+            )
+            invoice.action_post()
+        self.env["eh.collections.case"]._refresh_from_ledger(self.env.company)
+        self.env["eh.collections.snapshot"].with_user(manager)._backfill(self.env.company)
+        latest = self.env["eh.collections.snapshot"].search([("company_id", "=", self.env.company.id)], limit=1)
+        self.assertEqual(latest.date, today)
+        self.start_tour("/odoo", "eh_collections_case_dashboard", login="finance_tour")
