@@ -62,6 +62,7 @@ class TestCollectionsUi(HttpCase):
             invoice.action_post()
         self.env["eh.collections.case"]._refresh_from_ledger(self.env.company)
         self.env["eh.collections.snapshot"].with_user(manager)._backfill(self.env.company)
-        latest = self.env["eh.collections.snapshot"].search([("company_id", "=", self.env.company.id)], limit=1)
+        Snapshot = self.env["eh.collections.snapshot"]
+        latest = Snapshot.search([("company_id", "=", self.env.company.id)], limit=1)
         self.assertEqual(latest.date, today)
         self.start_tour("/odoo", "eh_collections_case_dashboard", login="finance_tour")
