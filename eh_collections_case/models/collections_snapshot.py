@@ -178,7 +178,8 @@ class CollectionsSnapshot(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                INSERT INTO eh_collections_snapshot (%(columns)s, create_uid, create_date, write_uid, write_date)
+                INSERT INTO eh_collections_snapshot
+                       (%(columns)s, create_uid, create_date, write_uid, write_date)
                 VALUES (%(values)s, %(uid)s, %(now)s, %(uid)s, %(now)s)
                 ON CONFLICT (company_id, date) DO UPDATE SET %(updates)s
                 """,
@@ -267,7 +268,9 @@ class CollectionsSnapshot(models.Model):
             %(at_end)s,
             %(at_start)s,
             in_period AS (
-                SELECT COALESCE(SUM(balance), 0) AS movement FROM receivable WHERE date > %(start)s AND date <= %(day)s
+                SELECT COALESCE(SUM(balance), 0) AS movement
+                  FROM receivable
+                 WHERE date > %(start)s AND date <= %(day)s
             ),
             sales AS (
                 SELECT COALESCE(SUM(l.balance), 0) AS credit_sales FROM (%(sales)s) l
@@ -280,7 +283,8 @@ class CollectionsSnapshot(models.Model):
             recovered AS (
                 SELECT COALESCE(SUM(pr.amount), 0) AS recovered
                   FROM account_partial_reconcile pr
-                  JOIN at_start ON at_start.id = pr.debit_move_id AND at_start.residual > 0 AND at_start.age > 0
+                  JOIN at_start ON at_start.id = pr.debit_move_id
+                                AND at_start.residual > 0 AND at_start.age > 0
                   JOIN (%(cash_ids)s) c ON c.id = pr.credit_move_id
                  WHERE pr.max_date > %(start)s AND pr.max_date <= %(day)s
             ),
