@@ -1,7 +1,7 @@
 """Run every benchmark at one scale and write bench/results/*.json.
 
 Each database is a copy of a template with the suite installed; each measurement
-runs in its own process (see refresh.py, kanban.py, followup.py).
+runs in its own process (see refresh.py, kanban.py, followup.py, analytics.py).
 
 Usage: python bench/run.py --template DB [-c CONFIG] [--scale small|full]
 """
@@ -16,17 +16,19 @@ from common import say, write_results
 
 HERE = Path(__file__).resolve().parent
 # Per scale: refresh ledgers (lines, customers, run the naive baseline?), kanban cases,
-# follow-up cases.
+# follow-up cases, analytics ledgers (lines, customers).
 SCALES = {
     "small": {
         "refresh": [(10_000, 1_000, True), (100_000, 10_000, True)],
         "kanban": [1_000, 100_000],
         "followup": [1_000],
+        "analytics": [(10_000, 1_000), (100_000, 10_000)],
     },
     "full": {
         "refresh": [(10_000, 1_000, True), (100_000, 10_000, True), (1_000_000, 100_000, False)],
         "kanban": [1_000, 100_000],
         "followup": [10_000],
+        "analytics": [(10_000, 1_000), (100_000, 10_000), (1_000_000, 100_000)],
     },
 }
 
@@ -88,6 +90,26 @@ class Bench:
         say(json.dumps(entry))
         return entry
 
+    def analytics(self, lines, customers):
+        say(f"analytics at {lines:,} lines, {customers:,} customers")
+        db = self.database(f"eh_bench_analytics_{lines}", customers, lines)
+        product = self.python("analytics.py", "-d", db, "--mode", "snapshot")
+        floor = self.python("analytics.py", "-d", db, "--mode", "floor")
+        dashboard = self.python("analytics.py", "-d", db, "--mode", "dashboard")
+        entry = {
+            "lines": lines,
+            "partners": customers,
+            "snapshot_s": product["seconds"],
+            "floor_s": floor["seconds"],
+            "ratio_to_floor": round(product["seconds"] / floor["seconds"], 2),
+            "dashboard_ms": round(dashboard["seconds"] * 1000, 1),
+            "peak_rss_mb": product["peak_rss_mb"],
+            "dashboard_peak_rss_mb": dashboard["peak_rss_mb"],
+        }
+        subprocess.run(["dropdb", db], check=True)
+        say(json.dumps(entry))
+        return entry
+
     def per_case(self, name, cases, due_days):
         """`name`.py on `cases` customers with one open invoice each, `due_days` overdue."""
         say(f"{name} at {cases:,} cases")
@@ -109,17 +131,19 @@ def main(argv=None):
     parser.add_argument("--template", required=True)
     parser.add_argument("--config", "-c")
     parser.add_argument("--scale", choices=SCALES, default="full")
-    parser.add_argument("--only", choices=["refresh", "kanban", "followup"], action="append")
+    parser.add_argument("--only", choices=["refresh", "kanban", "followup", "analytics"], action="append")
     args = parser.parse_args(argv)
     scale = SCALES[args.scale]
     bench = Bench(args.template, args.config)
-    only = args.only or ["refresh", "kanban", "followup"]
+    only = args.only or ["refresh", "kanban", "followup", "analytics"]
     if "refresh" in only:
         write_results("refresh", [bench.refresh(*point) for point in scale["refresh"]])
     if "kanban" in only:
         write_results("kanban", [bench.kanban(cases) for cases in scale["kanban"]])
     if "followup" in only:
         write_results("followup", [bench.followup(cases) for cases in scale["followup"]])
+    if "analytics" in only:
+        write_results("analytics", [bench.analytics(*point) for point in scale["analytics"]])
     return 0
 
 

@@ -4,7 +4,10 @@ Everything goes through the ORM and the accounting engine: posted invoices, part
 payments, credit notes (applied and left open), unapplied payments, invoices to
 contacts and invoicing addresses, two currencies and a second company. Ages are
 spread over not yet due, 1-30, 31-60, 61-90, 91-120, 121-200 and 200+ days overdue,
-counted from today, so the data stays current whenever it is loaded.
+counted from today, so the data stays current whenever it is loaded. Ten regular
+customers add a year of paid monthly invoices with the reminders and promises that
+went with them, and the collections figures (DSO, CEI, aging) are rebuilt at the end,
+so the dashboard shows twelve months of trend.
 
 Usage: python demo_data.py --database DB [--config FILE] [--seed N]
 Re-running on a database that already holds the demo customers changes nothing.
@@ -83,6 +86,22 @@ SECOND_COMPANY_CUSTOMERS = [
 STREETS = ["Main", "Oak", "Lake", "Hill", "Mill", "Station"]
 CITIES = ["Springfield", "Riverton", "Fairview", "Kingston"]
 DEMO_REF = "DEMO-"
+# Regular customers whose paid history makes the dashboard's trend: the months of it,
+# and the days late each kind of payer pays (from, to) before the suite.
+HISTORY_CUSTOMERS = [
+    ("Aurora Packaging", "Nina Holt"),
+    ("Beacon Labs", "Oscar Lind"),
+    ("Copperfield Textiles", "Ruth Akers"),
+    ("Driftwood Studios", "Sam Ortiz"),
+    ("Emberline Energy", "Tara Quinn"),
+    ("Foxglove Pharmacy", "Umar Siddiqui"),
+    ("Glasshouse Media", "Vera Novak"),
+    ("Harborview Storage", "Walt Fisher"),
+    ("Indigo Apparel", "Xena Park"),
+    ("Jetstream Couriers", "Yusuf Demir"),
+]
+HISTORY_MONTHS = 13
+HISTORY_HABITS = [(-3, 4), (5, 25), (20, 60), (0, 12), (35, 80), (-2, 8)]
 
 
 @dataclass(frozen=True)
@@ -354,6 +373,8 @@ class DemoLoader:
             partner, contacts = self._customer(europe, name, contact, index)
             moves = self._ledger(europe, partner, contacts, profiles[index % len(profiles)])
             self._story(europe, partner, moves, index)
+        self._history(main, collector, index)
+        index += len(HISTORY_CUSTOMERS)
         self._instalments(main)
         duplicate = self._duplicate(main, index + 1)
         cases = self._work_cases(main | europe, collector)
@@ -362,6 +383,8 @@ class DemoLoader:
         self._copilot(main, collector)
         if "eh.sale.credit.hold.override" in self.env:
             self._credit_hold(main)
+        # The figures were taken at install, before this ledger: take them again.
+        self.env["eh.collections.snapshot"]._backfill_all_companies()
         return DemoSummary(self.customers, self.invoices, self.payments, self.credit_notes, len(cases))
 
     def days_ago(self, days):
@@ -422,6 +445,149 @@ class DemoLoader:
                     {"charge": "prorated", "monthly_rate": 1.0}
                 ).action_post()
         return cases
+
+    def _history(self, company, collector, index):
+        """Regular customers with a year of monthly invoices, paid but for the latest,
+        played in date order as time went by (freezegun moves the clock): reminders
+        logged at 7 and 30 days late on the customer's case as it stood then, promises
+        taken by the collector from the slowest payers, and payments that come later and
+        later until the suite is switched on six months ago, then sooner. The dashboard's
+        trend, effectiveness and league read these."""
+        from freezegun import freeze_time
+
+        drawn = self.rng.getstate()  # the stories told after this one keep their draws
+        rng = random.Random(self.rng.random())
+        partners = [
+            self._customer(company, name, contact, index + offset, with_email=True)[0]
+            for offset, (name, contact) in enumerate(HISTORY_CUSTOMERS, start=1)
+        ]
+        Case = self.env["eh.collections.case"]
+        levels = self.env["eh.collections.level"].search(
+            [("company_id", "=", company.id), ("strategy_id.is_default", "=", True)], order="days_overdue"
+        )
+        events = []  # (day, order, kind, values): invoices, then reminders, then payments on a day
+        for position, partner in enumerate(partners):
+            habit = HISTORY_HABITS[position % len(HISTORY_HABITS)]
+            for months_ago in range(HISTORY_MONTHS, 0, -1):
+                invoice_date = self.today - timedelta(days=30 * months_ago + rng.randint(0, 20))
+                due = invoice_date + timedelta(days=30)
+                slack = 1.0 if months_ago > 6 else 0.25  # the suite at work for six months
+                late = max(-3, round(rng.randint(*habit) * slack))
+                paid_on = due + timedelta(days=late)
+                amount = round(rng.uniform(12000, 96000), 2)
+                events.append((invoice_date, 0, "invoice", (partner, invoice_date, due, amount)))
+                for level, days in zip(levels[:2], (7, 30), strict=False):
+                    if due + timedelta(days=days) < paid_on:
+                        events.append((due + timedelta(days=days), 1, "reminder", (partner, level)))
+                if late > 20 and position % 2 == 0:
+                    promised = due + timedelta(days=18 + rng.randint(5, 12))
+                    events.append((due + timedelta(days=18), 1, "promise", (partner, promised, invoice_date)))
+                if paid_on < self.today:  # else still open: the history reaches today
+                    events.append((paid_on, 2, "payment", (partner, invoice_date)))
+        events.sort(key=lambda e: (e[0], e[1]))
+        # The invoices first, in one batch: one not yet issued on a day is not due on it
+        # either, so it changes no reminder. Payments then follow reminders in date order.
+        invoices = self._history_invoices(
+            company, [values for _d, _o, kind, values in events if kind == "invoice"]
+        )
+        to_pay = []
+        # One frozen clock moved from event to event: starting freezegun scans every
+        # loaded module, moving it does not.
+        with freeze_time(events[0][0]) as clock:
+            for day, _order, kind, values in events:
+                if kind == "invoice":
+                    continue
+                if kind == "payment":
+                    to_pay.append((invoices[values], day))
+                    continue
+                self._history_payments(company, to_pay)
+                to_pay = []
+                clock.move_to(day)
+                partner = values[0]
+                Case._refresh_from_ledger(company, partners=partner)
+                case = Case.search([("partner_id", "=", partner.id), ("state", "=", "open")])
+                if not case:
+                    continue
+                if kind == "reminder":
+                    case._log_action([{"action_type": "email", "level_id": values[1].id, "channel": "email"}])
+                else:
+                    case.user_id = collector
+                    case.with_user(collector)._log_action(
+                        [
+                            {
+                                "action_type": "promise",
+                                "contact_made": True,
+                                "promise_amount": invoices[partner, values[2]].amount_residual,
+                                "promise_date": values[1],
+                                "note": "Promised on the phone.",
+                            }
+                        ]
+                    )
+        self._history_payments(company, to_pay)
+        self.rng.setstate(drawn)
+
+    def _history_invoices(self, company, invoices):
+        """Post the history's invoices in one batch; map (partner, invoice date) to each."""
+        moves = (
+            self.env["account.move"]
+            .with_company(company)
+            .create(
+                [
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": partner.id,
+                        "invoice_date": invoice_date,
+                        "invoice_date_due": due,
+                        "invoice_line_ids": [
+                            (
+                                0,
+                                0,
+                                {
+                                    "name": "Monthly supplies",
+                                    "quantity": 1,
+                                    "price_unit": amount,
+                                    "tax_ids": [],
+                                },
+                            )
+                        ],
+                    }
+                    for partner, invoice_date, due, amount in invoices
+                ]
+            )
+        )
+        moves.action_post()
+        self.invoices += len(moves)
+        return {(move.partner_id, move.invoice_date): move for move in moves}
+
+    def _history_payments(self, company, to_pay):
+        """Bank transfers paying these invoices in full on their days, in one batch."""
+        if not to_pay:
+            return
+        journal = self.env["account.journal"].search(
+            [("company_id", "=", company.id), ("type", "=", "bank")], limit=1
+        )
+        payments = (
+            self.env["account.payment"]
+            .with_company(company)
+            .create(
+                [
+                    {
+                        "payment_type": "inbound",
+                        "partner_type": "customer",
+                        "partner_id": move.partner_id.id,
+                        "amount": move.amount_residual,
+                        "date": day,
+                        "journal_id": journal.id,
+                        "memo": move.name,
+                    }
+                    for move, day in to_pay
+                ]
+            )
+        )
+        payments.action_post()
+        for payment, (move, _day) in zip(payments, to_pay, strict=True):
+            self._reconcile(payment.move_id, move)
+        self.payments += len(payments)
 
     def _payment_plans(self, company):
         """Two plans agreed weeks ago, as time went by (freezegun moves the clock, so
