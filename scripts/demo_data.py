@@ -410,8 +410,8 @@ class DemoLoader:
                         }
                     ]
                 )
-            if position % 4 == 1:
-                case._log_action(
+            if position % 4 == 1:  # calls and promises are the collector's work
+                case.with_user(collector)._log_action(
                     [
                         {
                             "action_type": "call",
@@ -422,7 +422,7 @@ class DemoLoader:
                     ]
                 )
             if position % 9 == 2:
-                case._log_action(
+                case.with_user(collector)._log_action(
                     [
                         {
                             "action_type": "promise",

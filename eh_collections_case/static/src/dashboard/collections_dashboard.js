@@ -4,7 +4,11 @@ import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { formatFloat, formatMonetary } from "@web/views/fields/formatters";
-import { getColor } from "@web/core/colors/colors";
+import { deserializeDate, formatDate } from "@web/core/l10n/dates";
+
+// DSO, countback and CEI; the aging buckets from not due (green) to 120+ (dark red).
+const TREND_COLORS = ["#2E86C1", "#8E44AD", "#27AE60"];
+const AGING_COLORS = ["#27AE60", "#F4D03F", "#F39C12", "#E67E22", "#E74C3C", "#922B21"];
 
 /**
  * The Collections dashboard: the company's DSO, CEI and aging over twelve months, what
@@ -43,6 +47,10 @@ export class CollectionsDashboard extends Component {
         return value === null || value === undefined ? "—" : formatFloat(value, { digits: [16, 1] });
     }
 
+    date(value) {
+        return formatDate(deserializeDate(value));
+    }
+
     percent(value) {
         return value === null || value === undefined ? "—" : `${formatFloat(value, { digits: [16, 1] })} %`;
     }
@@ -52,7 +60,7 @@ export class CollectionsDashboard extends Component {
         if (!trend.length) {
             return;
         }
-        const labels = trend.map((row) => row.date);
+        const labels = trend.map((row) => this.date(row.date));
         const openDay = (elements) => {
             if (elements.length) {
                 this.openSnapshot(trend[elements[0].index].id);
@@ -64,14 +72,14 @@ export class CollectionsDashboard extends Component {
                 data: {
                     labels,
                     datasets: [
-                        { label: _t("DSO"), data: trend.map((r) => r.dso), borderColor: getColor(1), yAxisID: "days" },
+                        { label: _t("DSO"), data: trend.map((r) => r.dso), borderColor: TREND_COLORS[0], yAxisID: "days" },
                         {
                             label: _t("DSO (countback)"),
                             data: trend.map((r) => r.dso_countback),
-                            borderColor: getColor(2),
+                            borderColor: TREND_COLORS[1],
                             yAxisID: "days",
                         },
-                        { label: _t("CEI (%)"), data: trend.map((r) => r.cei), borderColor: getColor(3), yAxisID: "cei" },
+                        { label: _t("CEI (%)"), data: trend.map((r) => r.cei), borderColor: TREND_COLORS[2], yAxisID: "cei" },
                     ],
                 },
                 options: {
@@ -92,7 +100,7 @@ export class CollectionsDashboard extends Component {
                     datasets: this.data.buckets.map((bucket, index) => ({
                         label: bucket.label,
                         data: trend.map((r) => r.buckets[bucket.field]),
-                        backgroundColor: getColor(index + 4),
+                        backgroundColor: AGING_COLORS[index % AGING_COLORS.length],
                     })),
                 },
                 options: {
