@@ -61,7 +61,7 @@ class CollectionsPaymentPlan(models.Model):
         index=True,
     )
     line_ids = fields.One2many("eh.collections.payment.plan.line", "plan_id", string="Instalments", copy=True)
-    instalment_count = fields.Integer(string="Instalments", default=3)
+    instalment_count = fields.Integer(string="Number of instalments", default=3)
     first_date = fields.Date(string="First instalment", default=lambda self: self._default_first_date())
     grace_days = fields.Integer(
         string="Grace days", default=3, help="Days after an instalment's date before it counts as missed."
