@@ -34,6 +34,12 @@ class CollectionsCase(models.Model):
     eh_reminder_partner_id = fields.Many2one(
         "res.partner", compute="_compute_eh_reminder_partner_id", string="Reminders to"
     )
+    followup_due = fields.Boolean(
+        compute="_compute_followup_due",
+        search="_search_followup_due",
+        string="Follow-up due",
+        help="The follow-up cron sends this case a level on its next run.",
+    )
 
     def _source_of_truth_fields(self):
         origin = self.env._(
@@ -209,13 +215,12 @@ class CollectionsCase(models.Model):
     # -- the daily run ---------------------------------------------------------------
 
     @api.model
-    def _cron_send_followups(self):
-        """Daily: send the due level of every due case, a savepoint per case and a
-        commit per batch. A batch's log rows and mails are committed together, so a
-        crash loses a whole batch (sent again by the next run) and a re-run never
-        sends anything twice."""
+    def _due_followups(self, domain=()):
+        """(case, level) of every case the follow-up cron sends today, oldest debt
+        first: the one definition of "follow-up due", for the cron and the filter."""
         cases = self.search(
             [
+                *domain,
                 ("state", "=", "open"),
                 ("paused", "=", False),
                 ("disputed", "=", False),
@@ -225,7 +230,26 @@ class CollectionsCase(models.Model):
             order="days_overdue_max desc, id",
         )
         cases = cases.filtered(lambda c: c.company_id.eh_collections_send_mode != "suggest")
-        due = [(case, level) for case in cases for level in [case._due_level()] if level]
+        return [(case, level) for case in cases for level in [case._due_level()] if level]
+
+    def _compute_followup_due(self):
+        due = {case for case, _level in self._due_followups([("id", "in", self.ids)])}
+        for case in self:
+            case.followup_due = case in due
+
+    def _search_followup_due(self, operator, value):
+        if operator != "in":
+            return NotImplemented
+        ids = [case.id for case, _level in self._due_followups()]
+        return [("id", "in" if True in value else "not in", ids)]
+
+    @api.model
+    def _cron_send_followups(self):
+        """Daily: send the due level of every due case, a savepoint per case and a
+        commit per batch. A batch's log rows and mails are committed together, so a
+        crash loses a whole batch (sent again by the next run) and a re-run never
+        sends anything twice."""
+        due = self._due_followups()
         Followup = self.env["eh.collections.followup"]
         cron = self.env["ir.cron"]
         cron._commit_progress(remaining=len(due))

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -16,9 +16,21 @@ class ResConfigSettings(models.TransientModel):
     )
     eh_dso_period_days = fields.Integer(related="company_id.eh_dso_period_days", readonly=False)
     eh_interest_enabled = fields.Boolean(related="company_id.eh_interest_enabled", readonly=False)
+    eh_interest_level_count = fields.Integer(
+        compute="_compute_eh_interest_level_count",
+        help="Reminder levels of the company that apply statutory interest.",
+    )
     eh_interest_reference_rate = fields.Float(related="company_id.eh_interest_reference_rate", readonly=False)
     eh_interest_margin = fields.Float(related="company_id.eh_interest_margin", readonly=False)
     eh_interest_compensation = fields.Monetary(related="company_id.eh_interest_compensation", readonly=False)
     eh_fee_product_id = fields.Many2one(related="company_id.eh_fee_product_id", readonly=False)
     eh_interest_product_id = fields.Many2one(related="company_id.eh_interest_product_id", readonly=False)
     eh_fee_account_id = fields.Many2one(related="company_id.eh_fee_account_id", readonly=False)
+
+    @api.depends("company_id")
+    def _compute_eh_interest_level_count(self):
+        Level = self.env["eh.collections.level"]
+        for settings in self:
+            settings.eh_interest_level_count = Level.search_count(
+                [("company_id", "=", settings.company_id.id), ("apply_statutory_interest", "=", True)]
+            )

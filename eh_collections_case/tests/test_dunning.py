@@ -31,6 +31,23 @@ class TestDunning(DunningCommon):
         )
 
     @freeze_time(TODAY)
+    def test_follow_up_due_filter_lists_what_the_cron_sends(self):
+        self.post_invoice(1000, 10)  # past the first level (7 days)
+        self.post_invoice(500, 3, partner=self.other_customer)  # before it
+        self.refresh()
+        Case = self.Case.with_user(self.collector)
+        due = Case.search([("followup_due", "=", True)])
+        self.assertEqual(due, self.open_case())
+        self.assertTrue(due.followup_due)
+        self.assertEqual(
+            Case.search([("followup_due", "=", False), ("state", "=", "open")]),
+            self.open_case(self.other_customer),
+        )
+        self.run_cron()
+        self.assertEqual(len(self.reminders()), 1, "the cron sent what the filter listed, nothing more")
+        self.assertFalse(Case.search([("followup_due", "=", True)]), "sent: nothing due until the next level")
+
+    @freeze_time(TODAY)
     def test_first_level_sent_once_to_the_invoicing_contact_with_log(self):
         invoice = self.post_invoice(1000, 10)
         self.refresh()

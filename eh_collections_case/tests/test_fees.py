@@ -211,3 +211,19 @@ class TestLateFees(CollectionsCommon):
         )
         wizard.action_post()
         self.assertEqual(len(self.fee_invoices()), 2)
+
+    def test_settings_warn_when_levels_apply_interest_that_is_off(self):
+        levels = self.env["eh.collections.level"].search(
+            [("company_id", "=", self.company.id), ("apply_statutory_interest", "=", True)]
+        )
+        self.assertEqual(
+            sorted(levels.mapped("name")), ["Demand letter", "Final notice"], "the shipped final levels"
+        )
+        self.company.eh_interest_enabled = False
+        settings = self.env["res.config.settings"].with_company(self.company).create({})
+        self.assertFalse(settings.eh_interest_enabled)
+        self.assertEqual(settings.eh_interest_level_count, 2, "the warning names two levels")
+        levels.apply_statutory_interest = False
+        self.assertEqual(
+            self.env["res.config.settings"].with_company(self.company).create({}).eh_interest_level_count, 0
+        )
