@@ -44,7 +44,7 @@ class TestCollectionsUi(HttpCase):
             {"name": "Dashboard Co", "currency_id": self.env.ref("base.USD").id}
         )
         self.env["account.chart.template"].try_loading("generic_coa", company=company, install_demo=False)
-        manager = new_test_user(
+        new_test_user(
             self.env,
             login="finance_tour",
             password="finance_tour",
