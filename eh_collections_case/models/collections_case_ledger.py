@@ -23,6 +23,26 @@ LEDGER_FIELDS = (
 )
 
 
+def aging_bucket_sums():
+    """The aging buckets (tools/aging.py) as SQL: one sum of the positive `residual`
+    per bucket of `age`, named after the bucket's field. The case's refresh and the
+    collections figures aggregate with it."""
+
+    def bucket_sum(bucket):
+        conditions = [SQL("residual > 0")]
+        if bucket.low is not None:
+            conditions.append(SQL("age >= %s", bucket.low))
+        if bucket.high is not None:
+            conditions.append(SQL("age <= %s", bucket.high))
+        return SQL(
+            "COALESCE(SUM(residual) FILTER (WHERE %s), 0) AS %s",
+            SQL(" AND ").join(conditions),
+            SQL.identifier(bucket.field),
+        )
+
+    return SQL(", ").join(bucket_sum(bucket) for bucket in AGING_BUCKETS)
+
+
 class CollectionsCase(models.Model):
     """The case's figures: one GROUP BY pass over the open receivable lines feeding one
     set-based upsert, and the open items behind them."""
@@ -178,18 +198,6 @@ class CollectionsCase(models.Model):
         # Overdue from age 1, the day after the due date (tools/aging.py).
         overdue = SQL("residual > 0 AND age > 0")
 
-        def bucket_sum(bucket):
-            conditions = [SQL("residual > 0")]
-            if bucket.low is not None:
-                conditions.append(SQL("age >= %s", bucket.low))
-            if bucket.high is not None:
-                conditions.append(SQL("age <= %s", bucket.high))
-            return SQL(
-                "COALESCE(SUM(residual) FILTER (WHERE %s), 0) AS %s",
-                SQL(" AND ").join(conditions),
-                SQL.identifier(bucket.field),
-            )
-
         return SQL(
             """
             WITH company_today(company_id, today) AS (VALUES %(values)s),
@@ -236,7 +244,7 @@ class CollectionsCase(models.Model):
                 SQL.identifier("account_move_line", "date"),
             ),
             overdue=overdue,
-            buckets=SQL(", ").join(bucket_sum(bucket) for bucket in AGING_BUCKETS),
+            buckets=aging_bucket_sums(),
             bucket_columns=SQL(", ").join(SQL.identifier(bucket.field) for bucket in AGING_BUCKETS),
             to_flush=[
                 self.env["account.move"]._fields["eh_disputed"],

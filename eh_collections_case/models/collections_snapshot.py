@@ -10,6 +10,7 @@ from odoo.tools import SQL
 
 from ..tools.aging import AGING_BUCKETS
 from ..tools.kpi import countback_dso, dso_figures
+from .collections_case_ledger import aging_bucket_sums
 
 _logger = logging.getLogger(__name__)
 
@@ -250,18 +251,6 @@ class CollectionsSnapshot(models.Model):
                 day=on_day,
             )
 
-        def bucket_sum(bucket):
-            conditions = [SQL("residual > 0")]
-            if bucket.low is not None:
-                conditions.append(SQL("age >= %s", bucket.low))
-            if bucket.high is not None:
-                conditions.append(SQL("age <= %s", bucket.high))
-            return SQL(
-                "COALESCE(SUM(residual) FILTER (WHERE %s), 0) AS %s",
-                SQL(" AND ").join(conditions),
-                SQL.identifier(bucket.field),
-            )
-
         return SQL(
             """
             WITH receivable AS (%(receivable)s),
@@ -309,7 +298,7 @@ class CollectionsSnapshot(models.Model):
             sales=self._lines_sql(AML._eh_credit_sale_domain() & company_domain, "date", "balance"),
             cash=self._lines_sql(AML._eh_collected_domain() & company_domain, "date", "balance"),
             cash_ids=self._lines_sql(AML._eh_collected_domain() & company_domain, "id"),
-            buckets=SQL(", ").join(bucket_sum(bucket) for bucket in AGING_BUCKETS),
+            buckets=aging_bucket_sums(),
         )
 
     def _history_figures_sql(self, company, day, period):
