@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.fields import Domain
+from odoo.tools import SQL
 
 from ..tools.aging import age
 from ..tools.charges import charge_period, statutory_interest, to_decimal
@@ -74,6 +75,19 @@ class AccountMoveLine(models.Model):
                 Domain("date_maturity", "<", today)
                 | (Domain("date_maturity", "=", False) & Domain("date", "<", today))
             )
+        )
+
+    @api.model
+    def _eh_collected_lines_sql(self, *columns, domain=None):
+        """The lines of `_eh_collected_domain()`, narrowed by `domain`, as a subquery with
+        `columns` and the line's commercial partner as `commercial_partner_id`: what the
+        collections figures and reports count as cash."""
+        AML = self.sudo()
+        query = AML._search(AML._eh_collected_domain() & Domain(domain or []), bypass_access=True)
+        partner = query.join("account_move_line", "partner_id", "res_partner", "id", "partner_id")
+        return query.select(
+            *(SQL.identifier("account_move_line", name) for name in columns),
+            SQL("%s AS commercial_partner_id", SQL.identifier(partner, "commercial_partner_id")),
         )
 
     def _eh_due_date(self):

@@ -254,6 +254,7 @@ class CollectionsSnapshot(models.Model):
         return SQL(
             """
             WITH receivable AS (%(receivable)s),
+            payments AS (%(payments)s),
             %(at_end)s,
             %(at_start)s,
             in_period AS (
@@ -266,15 +267,15 @@ class CollectionsSnapshot(models.Model):
                  WHERE l.date > %(start)s AND l.date <= %(day)s
             ),
             cash AS (
-                SELECT COALESCE(-SUM(l.balance), 0) AS collected FROM (%(cash)s) l
-                 WHERE l.date > %(start)s AND l.date <= %(day)s
+                SELECT COALESCE(-SUM(balance), 0) AS collected FROM payments
+                 WHERE date > %(start)s AND date <= %(day)s
             ),
             recovered AS (
                 SELECT COALESCE(SUM(pr.amount), 0) AS recovered
                   FROM account_partial_reconcile pr
                   JOIN at_start ON at_start.id = pr.debit_move_id
                                 AND at_start.residual > 0 AND at_start.age > 0
-                  JOIN (%(cash_ids)s) c ON c.id = pr.credit_move_id
+                  JOIN payments ON payments.id = pr.credit_move_id
                  WHERE pr.max_date > %(start)s AND pr.max_date <= %(day)s
             ),
             ending AS (
@@ -296,8 +297,7 @@ class CollectionsSnapshot(models.Model):
             start=start,
             day=day,
             sales=self._lines_sql(AML._eh_credit_sale_domain() & company_domain, "date", "balance"),
-            cash=self._lines_sql(AML._eh_collected_domain() & company_domain, "date", "balance"),
-            cash_ids=self._lines_sql(AML._eh_collected_domain() & company_domain, "id"),
+            payments=AML._eh_collected_lines_sql("id", "date", "balance", domain=company_domain),
             buckets=aging_bucket_sums(),
         )
 

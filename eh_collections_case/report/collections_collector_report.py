@@ -1,8 +1,6 @@
 from odoo import SUPERUSER_ID, fields, models
 from odoo.tools import SQL
 
-from .collections_report_sql import cash_lines
-
 # Log rows that are work a collector did (the refresh's resolutions are not).
 NOT_WORK = ("resolved",)
 
@@ -37,7 +35,7 @@ class CollectionsCollectorReport(models.Model):
     @property
     def _table_query(self):
         promises = self.env["eh.collections.promise.report"]._table_query
-        cash = cash_lines(self.env, "company_id", "date", "balance")
+        cash = self.env["account.move.line"]._eh_collected_lines_sql("company_id", "date", "balance")
         return SQL(
             """
             SELECT row_number() OVER (ORDER BY facts.date, facts.case_id) AS id, facts.*, company.currency_id

@@ -2,7 +2,6 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from ..models.collections_action import ACTION_TYPES, OUTREACH_TYPES
-from .collections_report_sql import cash_lines
 
 # The windows, in days after a reminder, in which payments are counted.
 WINDOWS = (7, 14, 30)
@@ -51,7 +50,7 @@ class CollectionsEffectivenessReport(models.Model):
 
     @property
     def _table_query(self):
-        cash = cash_lines(self.env, "company_id", "date", "balance")
+        cash = self.env["account.move.line"]._eh_collected_lines_sql("company_id", "date", "balance")
         windows = max(WINDOWS)
         return SQL(
             """

@@ -2,7 +2,7 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from ..models.collections_case_promise import PROMISE_GRACE_DAYS
-from .collections_report_sql import cash_lines, company_today
+from .collections_report_sql import company_today
 
 
 class CollectionsPromiseReport(models.Model):
@@ -50,7 +50,7 @@ class CollectionsPromiseReport(models.Model):
     def _outcomes_sql(self, as_of, where):
         """One row per promise logged (`where` filters the log rows `a`), judged as of
         `as_of`, an SQL date that may use `ct.today`, the company's today."""
-        cash = cash_lines(self.env, "company_id", "date", "balance")
+        cash = self.env["account.move.line"]._eh_collected_lines_sql("company_id", "date", "balance")
         return SQL(
             """
             SELECT a.id, a.id AS action_id, a.case_id, a.partner_id, a.company_id, a.user_id,
