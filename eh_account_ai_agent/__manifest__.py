@@ -1,7 +1,7 @@
 {
     "name": "Collections AI Agent",
     "summary": "Next-best-action ladder, LLM providers with strict fallback, audit log, risk score",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Accounting/Accounting",
     "author": "EH Collections",
     "maintainers": ["eh-collections"],

@@ -1,7 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools import ProviderConfig, Thresholds, make_provider
+from ..tools import ProviderConfig, RiskModel, Thresholds, fit_risk_model, make_provider
+from ..tools.risk import MIN_SAMPLES, fallback_model
 
 PROVIDERS = [
     ("none", "None (rules only)"),
@@ -30,6 +31,32 @@ class ResCompany(models.Model):
         string="Days after the letter before an agency", default=14
     )
     eh_ai_threshold_write_off = fields.Integer(string="Write-off review (days)", default=200)
+    eh_risk_model = fields.Json(
+        string="Payment-risk model",
+        readonly=True,
+        copy=False,
+        help="The logistic regression the nightly cron fits on this company's own history.",
+    )
+    eh_risk_model_summary = fields.Char(string="Risk model", compute="_compute_eh_risk_model_summary")
+
+    @api.depends("eh_risk_model")
+    def _compute_eh_risk_model_summary(self):
+        for company in self:
+            model = company._eh_risk_model()
+            if model.kind == "fitted":
+                company.eh_risk_model_summary = self.env._(
+                    "Fitted on %(samples)s invoices known by %(day)s; %(rate)s%% of them were paid late.",
+                    samples=model.samples,
+                    day=model.as_of,
+                    rate=round(100 * model.base_rate),
+                )
+            else:
+                company.eh_risk_model_summary = self.env._(
+                    "Documented fallback weights until %(minimum)s invoices have an outcome; "
+                    "base rate %(rate)s%%.",
+                    minimum=MIN_SAMPLES,
+                    rate=round(100 * model.base_rate),
+                )
 
     @api.constrains(
         "eh_ai_timeout",
@@ -83,3 +110,17 @@ class ResCompany(models.Model):
                 timeout=company.eh_ai_timeout,
             )
         )
+
+    def _eh_risk_model(self):
+        """The model the scores use: the last one fitted, or the documented fallback."""
+        self.ensure_one()
+        return RiskModel.from_dict(self.eh_risk_model) if self.eh_risk_model else fallback_model()
+
+    def _eh_fit_risk_model(self):
+        """Refit on every invoice of this company whose outcome is known today."""
+        self.ensure_one()
+        partners = self.env["res.partner"].with_company(self)
+        histories = partners._eh_risk_history(every_customer=True)
+        model = fit_risk_model(histories, partners._eh_risk_today())
+        self.sudo().eh_risk_model = model.to_dict()
+        return model

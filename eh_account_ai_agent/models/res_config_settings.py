@@ -28,6 +28,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.eh_ai_threshold_agency_after_letter", readonly=False
     )
     eh_ai_threshold_write_off = fields.Integer(related="company_id.eh_ai_threshold_write_off", readonly=False)
+    eh_risk_model_summary = fields.Char(related="company_id.eh_risk_model_summary")
     # The key is write-only: typed here, stored on the company, shown back as a hint.
     eh_ai_api_key_input = fields.Char(string="New API key", groups="base.group_system")
     eh_ai_api_key_hint = fields.Char(

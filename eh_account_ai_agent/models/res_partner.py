@@ -11,38 +11,69 @@ BATCH_SIZE = 500
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    # Per company (a customer of two companies pays each its own way): jsonb columns
+    # keyed by company id, read and written in the environment's company.
     eh_risk_score = fields.Integer(
-        string="Payment risk",
+        string="Chance of paying late (%)",
+        company_dependent=True,
         readonly=True,
         aggregator="avg",
-        help="0 (pays on time) to 100 (high risk), from the customer's own invoices and promises.",
+        help="The probability, in percent, that the customer pays its next invoice late, from its own "
+        "history in this company and the company's model.",
     )
-    eh_risk_factors = fields.Text(string="Risk factors", readonly=True)
-    eh_risk_updated_at = fields.Datetime(string="Risk computed", readonly=True)
+    eh_risk_has_history = fields.Boolean(
+        string="Risk from own history", company_dependent=True, readonly=True
+    )
+    eh_risk_factors = fields.Text(string="Risk factors", company_dependent=True, readonly=True)
+    eh_risk_updated_at = fields.Datetime(string="Risk computed", company_dependent=True, readonly=True)
+    eh_risk_summary = fields.Char(string="Payment risk", compute="_compute_eh_risk_summary")
+
+    @api.depends_context("company")
+    @api.depends("eh_risk_score", "eh_risk_has_history", "eh_risk_updated_at")
+    def _compute_eh_risk_summary(self):
+        for partner in self:
+            if not partner.eh_risk_updated_at:
+                partner.eh_risk_summary = self.env._("Not scored yet")
+            elif partner.eh_risk_has_history:
+                partner.eh_risk_summary = self.env._(
+                    "Chance of paying late: %(score)s%%", score=partner.eh_risk_score
+                )
+            else:
+                partner.eh_risk_summary = self.env._(
+                    "No history yet: the company's base rate, %(score)s%%", score=partner.eh_risk_score
+                )
 
     def action_eh_compute_risk_score(self):
+        """Score these customers in the current company, with its stored model."""
         self.commercial_partner_id._eh_compute_risk_scores()
         return True
 
     @api.model
     def _cron_eh_compute_risk_scores(self):
-        """Nightly: score every customer with invoices, a batch per commit."""
+        """Nightly, per company: refit its model on its own history, then score every
+        customer it invoiced, a batch per commit."""
         rows = self.env.execute_query(
             SQL(
-                "SELECT DISTINCT commercial_partner_id FROM account_move "
-                "WHERE move_type = 'out_invoice' AND state = 'posted' AND commercial_partner_id IS NOT NULL"
+                """SELECT DISTINCT company_id FROM account_move
+                    WHERE move_type = 'out_invoice' AND state = 'posted' ORDER BY company_id"""
             )
         )
-        ids = [partner_id for (partner_id,) in rows]
-        self.env["ir.cron"]._commit_progress(remaining=len(ids))
-        for start in range(0, len(ids), BATCH_SIZE):
-            batch = self.browse(ids[start : start + BATCH_SIZE])
-            batch._eh_compute_risk_scores()
-            if not self.env["ir.cron"]._commit_progress(len(batch)):
-                break
+        for company in self.env["res.company"].browse(company_id for (company_id,) in rows):
+            partners = self.with_company(company)
+            partners.env.company._eh_fit_risk_model()
+            ids = partners._eh_risk_customer_ids()
+            self.env["ir.cron"]._commit_progress(remaining=len(ids))
+            for start in range(0, len(ids), BATCH_SIZE):
+                batch = partners.browse(ids[start : start + BATCH_SIZE])
+                batch._eh_compute_risk_scores()
+                if not self.env["ir.cron"]._commit_progress(len(batch)):
+                    return
 
     def _eh_compute_risk_scores(self):
-        """Score these commercial partners from their posted customer invoices."""
+        """Score these commercial partners in the environment's company: its posted
+        customer invoices only, in its currency, with its fitted model."""
+        company = self.env.company
+        model = company._eh_risk_model()
         today = self._eh_risk_today()
         history = self._eh_risk_history()
         extra = self._eh_risk_extra_counts()
@@ -51,12 +82,18 @@ class ResPartner(models.Model):
         for partner in self:
             broken, disputes = extra.get(partner.id, (0, 0))
             score = payment_risk(
-                history.get(partner.id, []), today, broken, disputes, open_orders=orders.get(partner.id, 0.0)
+                history.get(partner.id, []),
+                today,
+                broken,
+                disputes,
+                open_orders=orders.get(partner.id, 0.0),
+                model=model,
             )
             partner.write(
                 {
                     "eh_risk_score": score.score,
-                    "eh_risk_factors": "\n".join(f"{f.detail} (+{f.points:.0f})" for f in score.top()),
+                    "eh_risk_has_history": score.has_history,
+                    "eh_risk_factors": "\n".join(factor.text for factor in score.reasons()),
                     "eh_risk_updated_at": now,
                 }
             )
@@ -66,36 +103,64 @@ class ResPartner(models.Model):
         makes it the company's, as everywhere in the suite."""
         return fields.Date.context_today(self)
 
-    def _eh_risk_history(self):
-        """Invoice records per commercial partner: one query over their receivable lines."""
+    @api.model
+    def _eh_risk_customer_ids(self):
+        """Commercial partners with a posted customer invoice in the environment's company."""
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT DISTINCT commercial_partner_id FROM account_move
+                    WHERE move_type = 'out_invoice' AND state = 'posted' AND company_id = %s
+                      AND commercial_partner_id IS NOT NULL
+                    ORDER BY commercial_partner_id""",
+                self.env.company.id,
+            )
+        )
+        return [partner_id for (partner_id,) in rows]
+
+    def _eh_risk_history(self, every_customer=False):
+        """Invoice records per commercial partner in the environment's company, amounts
+        in its currency: one query over the posted customer invoices (reversed ones
+        left out: they were never owed). `every_customer`: the whole company's, what a
+        fit reads."""
+        if not self and not every_customer:
+            return {}
         self.env["account.move"].flush_model()
         self.env["account.move.line"].flush_model()
+        partner_filter = (
+            SQL() if every_customer else SQL("AND am.commercial_partner_id IN %s", tuple(self.ids))
+        )
         rows = self.env.execute_query(
             SQL(
                 """
                 SELECT am.commercial_partner_id, am.amount_total_signed, am.invoice_date_due,
-                       am.amount_residual_signed,
-                       CASE WHEN am.payment_state IN ('paid', 'in_payment') THEN (
+                       am.amount_residual_signed, am.invoice_date,
+                       -- settled on its last reconciliation; the invoice date when nothing
+                       -- was reconciled (a zero invoice)
+                       CASE WHEN am.payment_state IN ('paid', 'in_payment') THEN COALESCE((
                            SELECT MAX(apr.max_date) FROM account_partial_reconcile apr
                             WHERE apr.debit_move_id IN (
                                 SELECT id FROM account_move_line WHERE move_id = am.id
-                                   AND display_type = 'payment_term'))
+                                   AND display_type = 'payment_term')), am.invoice_date)
                        END
                   FROM account_move am
-                 WHERE am.move_type = 'out_invoice' AND am.state = 'posted'
-                   AND am.commercial_partner_id IN %s AND am.invoice_date_due IS NOT NULL
+                 WHERE am.move_type = 'out_invoice' AND am.state = 'posted' AND am.payment_state != 'reversed'
+                   AND am.company_id = %(company)s AND am.invoice_date_due IS NOT NULL
+                   AND am.commercial_partner_id IS NOT NULL %(partners)s
+                 ORDER BY am.commercial_partner_id, am.invoice_date_due, am.id
                 """,
-                tuple(self.ids) or (0,),
+                company=self.env.company.id,
+                partners=partner_filter,
             )
         )
         history = {}
-        for partner_id, total, due, residual, paid in rows:
+        for partner_id, total, due, residual, invoice_date, paid in rows:
             history.setdefault(partner_id, []).append(
                 InvoiceRecord(
                     amount=abs(float(total or 0)),
                     due_date=due,
                     paid_date=paid if isinstance(paid, date) else None,
                     residual=max(0.0, float(residual or 0)),
+                    invoice_date=invoice_date,
                 )
             )
         return history

@@ -1,14 +1,18 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.tests import tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+from ..tools import InvoiceRecord, payment_risk
+from ..tools import risk as risk_module
+
 
 @tagged("post_install", "-at_install")
 class TestRiskScore(AccountTestInvoicingCommon):
-    """The payment-risk score on real posted invoices and payments."""
+    """The chance of paying late, on real posted invoices and payments, per company."""
 
     @classmethod
     def setUpClass(cls):
@@ -16,47 +20,130 @@ class TestRiskScore(AccountTestInvoicingCommon):
         cls.today = fields.Date.today()
         cls.punctual = cls.env["res.partner"].create({"name": "Punctual Ltd", "is_company": True})
         cls.late = cls.env["res.partner"].create({"name": "Always Late Ltd", "is_company": True})
+        cls.records = {}
         for partner, days_late in ((cls.punctual, 0), (cls.late, 40)):
             for due_days_ago in (100, 160):
                 due = cls.today - timedelta(days=due_days_ago)
-                invoice = cls._create_invoice(
-                    partner_id=partner.id,
-                    invoice_date=due - timedelta(days=30),
-                    invoice_date_due=due,
-                    invoice_payment_term_id=False,
-                    invoice_line_ids=[cls._prepare_invoice_line(price_unit=1000, tax_ids=[])],
-                    post=True,
-                )
+                invoice = cls.invoice(partner, 1000, due)
                 cls._register_payment(invoice, payment_date=due + timedelta(days=days_late))
+                record = InvoiceRecord(
+                    1000, due, due + timedelta(days=days_late), 0.0, due - timedelta(days=30)
+                )
+                cls.records.setdefault(partner, []).append(record)
 
-    def test_late_payer_scores_higher_with_reasons(self):
+    @classmethod
+    def invoice(cls, partner, amount, due, **values):
+        return cls._create_invoice(
+            partner_id=partner.id,
+            invoice_date=due - timedelta(days=30),
+            invoice_date_due=due,
+            invoice_payment_term_id=False,
+            invoice_line_ids=[cls._prepare_invoice_line(price_unit=amount, tax_ids=[])],
+            post=True,
+            **values,
+        )
+
+    def test_late_payer_has_the_higher_chance_with_reasons(self):
         self.assertFalse(self.late.eh_risk_updated_at, "never scored yet")
+        self.assertEqual(self.late.eh_risk_summary, "Not scored yet")
         started = fields.Datetime.now()
         (self.punctual | self.late)._eh_compute_risk_scores()
-        self.assertEqual(self.punctual.eh_risk_score, 0)
-        # late share 30 + 40 of 60 days late 16.7 + trend 6.7 = 53
-        self.assertEqual(self.late.eh_risk_score, 53)
-        self.assertIn("2 of 2 invoices paid late", self.late.eh_risk_factors)
+        # The ledger read back is the history written: same dates, same amounts.
+        for partner in (self.punctual, self.late):
+            expected = payment_risk(self.records[partner], self.today)
+            self.assertEqual(partner.eh_risk_score, expected.score, partner.name)
+        self.assertLess(self.punctual.eh_risk_score, 25)
+        self.assertGreater(self.late.eh_risk_score, self.punctual.eh_risk_score + 25)
+        self.assertEqual(self.late.eh_risk_summary, f"Chance of paying late: {self.late.eh_risk_score}%")
+        self.assertRegex(self.late.eh_risk_factors, r"paid 2 of 2 invoices late: \+\d+%")
         self.assertGreaterEqual(self.late.eh_risk_updated_at, started)
 
-    def test_open_overdue_invoice_raises_the_score(self):
+    def test_open_overdue_invoice_raises_the_chance(self):
         self.punctual._eh_compute_risk_scores()
         before = self.punctual.eh_risk_score
-        self._create_invoice(
-            partner_id=self.punctual.id,
-            invoice_date=self.today - timedelta(days=60),
-            invoice_date_due=self.today - timedelta(days=30),
-            invoice_payment_term_id=False,
-            invoice_line_ids=[self._prepare_invoice_line(price_unit=500, tax_ids=[])],
-            post=True,
-        )
+        self.invoice(self.punctual, 500, self.today - timedelta(days=30))
         self.punctual.action_eh_compute_risk_score()
         self.assertGreater(self.punctual.eh_risk_score, before)
-        self.assertIn("past due", self.punctual.eh_risk_factors)
+        self.assertIn("paid 1 of 3 invoices late", self.punctual.eh_risk_factors, "past due is late already")
 
-    def test_nightly_cron_scores_customers(self):
+    def test_no_history_gets_the_company_base_rate_labelled(self):
+        newcomer = self.env["res.partner"].create({"name": "Credit Notes Only", "is_company": True})
+        self._create_invoice(
+            move_type="out_refund",
+            partner_id=newcomer.id,
+            invoice_date=self.today - timedelta(days=20),
+            invoice_line_ids=[self._prepare_invoice_line(price_unit=300, tax_ids=[])],
+            post=True,
+        )
+        self.env.company._eh_fit_risk_model()  # too little history: fallback, with the company's rate
+        newcomer._eh_compute_risk_scores()
+        self.assertFalse(newcomer.eh_risk_has_history)
+        self.assertEqual(newcomer.eh_risk_score, 50, "2 of the company's 4 invoices were paid late")
+        self.assertEqual(newcomer.eh_risk_summary, "No history yet: the company's base rate, 50%")
+        self.assertIn("no history yet", newcomer.eh_risk_factors)
+
+    def test_companies_and_currencies_are_kept_apart(self):
+        """The same customer pays the other company late, in another currency: neither
+        score reads the other company's invoices, and amounts are in company currency."""
+        other = self.setup_other_company()["company"]
+        euro = self.setup_other_currency("EUR", rates=[("1900-01-01", 2.0)])
+        self.assertNotEqual(other.currency_id, euro)
+        self.env["res.currency.rate"].create({"currency_id": euro.id, "company_id": other.id, "rate": 2.0})
+        self.env.user.company_ids |= other
+        for due_days_ago in (100, 130, 160):
+            due = self.today - timedelta(days=due_days_ago)
+            invoice = (
+                self.env["account.move"]
+                .with_company(other)
+                .create(
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": self.punctual.id,
+                        "currency_id": euro.id,
+                        "invoice_date": due - timedelta(days=30),
+                        "invoice_date_due": due,
+                        "invoice_line_ids": [self._prepare_invoice_line(price_unit=1000, tax_ids=[])],
+                    }
+                )
+            )
+            invoice.action_post()
+            self._register_payment(invoice.with_company(other), payment_date=due + timedelta(days=50))
+        here, there = self.punctual, self.punctual.with_company(other)
+        here._eh_compute_risk_scores()
+        there._eh_compute_risk_scores()
+        self.assertEqual(here.eh_risk_score, payment_risk(self.records[self.punctual], self.today).score)
+        self.assertRegex(there.eh_risk_factors, r"paid 3 of 3 invoices late")
+        self.assertGreater(there.eh_risk_score, here.eh_risk_score + 25)
+        self.assertEqual(
+            [r.amount for r in there._eh_risk_history()[self.punctual.id]], [500.0] * 3, "EUR 1000 at 2 per $"
+        )
+        self.assertEqual(len(here._eh_risk_history()[self.punctual.id]), 2, "this company's two invoices")
+
+    def test_nightly_cron_fits_each_company_and_scores_with_it(self):
         cron = self.env.ref("eh_account_ai_agent.ir_cron_compute_risk_scores")
-        with self.enter_registry_test_mode():
+        company = self.env.company
+        # Four outcomes are too few for a fit; lower the bar to see the fitted model at work.
+        with (
+            patch.object(risk_module, "MIN_SAMPLES", 2),
+            patch.object(risk_module, "MIN_CLASS", 1),
+            self.enter_registry_test_mode(),
+        ):
             self.assertIs(cron.sudo().method_direct_trigger(), True)
+        company.invalidate_recordset()
+        model = company._eh_risk_model()
+        self.assertEqual((model.kind, model.base_rate), ("fitted", 0.5))
+        self.assertRegex(company.eh_risk_model_summary, r"^Fitted on \d+ invoices known by .*; 50% of them")
         self.late.invalidate_recordset()
-        self.assertEqual(self.late.eh_risk_score, 53)
+        self.assertEqual(
+            self.late.eh_risk_score, payment_risk(self.records[self.late], self.today, model=model).score
+        )
+        self.assertGreater(self.late.eh_risk_score, self.punctual.eh_risk_score)
+        self.assertTrue(all(model.weights[f.code] >= 0 for f in risk_module.FEATURES if f.monotone))
+
+    def test_a_fit_with_little_history_keeps_the_documented_weights(self):
+        model = self.env.company._eh_fit_risk_model()
+        self.assertEqual(model.kind, "fallback")
+        self.assertIn(
+            "Documented fallback weights until 200 invoices", self.env.company.eh_risk_model_summary
+        )
+        self.assertEqual(self.env.company.eh_risk_model["kind"], "fallback")

@@ -23,7 +23,7 @@ from .providers import (
     ProviderReply,
     make_provider,
 )
-from .risk import InvoiceRecord, RiskFactor, RiskScore, payment_risk
+from .risk import InvoiceRecord, RiskFactor, RiskModel, RiskScore, fit_risk_model, payment_risk
 from .snapshot import CaseSnapshot, Thresholds
 from .suggest import (
     PROMPT_VERSION,
@@ -53,6 +53,7 @@ __all__ = [
     "ProviderReply",
     "ReminderDraft",
     "RiskFactor",
+    "RiskModel",
     "RiskScore",
     "SecondOpinion",
     "Suggestion",
@@ -60,6 +61,7 @@ __all__ = [
     "build_user_prompt",
     "deterministic_suggest",
     "draft_reminder",
+    "fit_risk_model",
     "guardrail_violation",
     "invented_figures",
     "make_provider",

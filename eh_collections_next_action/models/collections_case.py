@@ -125,7 +125,9 @@ class CollectionsCase(models.Model):
                 """SELECT c.id, c.company_id, c.state, c.days_overdue_max, c.total_overdue_amount,
                           cur.name AS currency, c.promise_date, c.promise_kept, c.disputed,
                           c.payment_plan_id IS NOT NULL AS active_payment_plan,
-                          p.eh_risk_score, p.eh_risk_updated_at
+                          -- the case company's score: the partner's risk is per company (jsonb)
+                          (p.eh_risk_score ->> c.company_id::text)::int AS eh_risk_score,
+                          (p.eh_risk_updated_at ->> c.company_id::text) IS NOT NULL AS risk_scored
                      FROM eh_collections_case c
                      JOIN res_company co ON co.id = c.company_id
                      JOIN res_currency cur ON cur.id = co.currency_id
@@ -157,7 +159,7 @@ class CollectionsCase(models.Model):
                 demand_letter_sent=bool(letter),
                 days_since_demand_letter=_days(today, letter[1]) if letter else None,
                 open_dispute=bool(row["disputed"]),
-                risk_score=row["eh_risk_score"] if row["eh_risk_updated_at"] else None,
+                risk_score=row["eh_risk_score"] if row["risk_scored"] else None,
                 last_action_type=last_any[0] if last_any else None,
                 days_since_last_action=_days(today, last_any[1][1]) if last_any else None,
                 active_payment_plan=row["active_payment_plan"],

@@ -8,13 +8,17 @@ class ResPartner(models.Model):
         return self.env.company._eh_collections_today()
 
     def _eh_risk_extra_counts(self):
-        """Broken promises (escalations) and disputes from the collections history."""
+        """Broken promises (escalations) and disputes from the company's collections history."""
         counts = super()._eh_risk_extra_counts()
         groups = (
             self.env["eh.collections.action"]
             .sudo()
             ._read_group(
-                [("partner_id", "in", self.ids), ("action_type", "in", ("escalation", "dispute"))],
+                [
+                    ("partner_id", "in", self.ids),
+                    ("company_id", "=", self.env.company.id),
+                    ("action_type", "in", ("escalation", "dispute")),
+                ],
                 ["partner_id", "action_type"],
                 ["__count"],
             )

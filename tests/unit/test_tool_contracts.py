@@ -4,23 +4,20 @@ factors. (Written where mutation testing found behaviour no test pinned down.)""
 
 import hashlib
 import json
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from eh_account_ai_agent.tools import (
     CaseSnapshot,
-    InvoiceRecord,
     Thresholds,
     build_user_prompt,
     deterministic_suggest,
     guardrail_violation,
     parse_answer,
-    payment_risk,
 )
 from eh_account_ai_agent.tools.ladder import CallTrace, Suggestion
-from eh_account_ai_agent.tools.risk import RiskFactor, RiskScore
 from eh_account_ai_agent.tools.snapshot import CaseSnapshot as Snapshot
 from eh_collections_case.tools.charges import prorated_fee, round_money, statutory_interest, to_decimal
 
@@ -355,118 +352,6 @@ def test_a_rationale_of_exactly_the_limit_is_accepted():
     for length, reason in ((600, ""), (601, "schema: rationale over 600 characters")):
         text = '{"action": "send_demand_letter", "priority": "high", "rationale": "%s"}' % ("a" * length)
         assert parse_answer(text, snapshot, T)[1] == reason
-
-
-def paid(amount, days_late, due_days_ago=200):
-    due = TODAY - timedelta(days=due_days_ago)
-    return InvoiceRecord(amount, due, due + timedelta(days=days_late))
-
-
-def test_risk_factors_word_for_word():
-    history = [paid(1000, 30), paid(1000, 0), InvoiceRecord(600, TODAY - timedelta(days=40), None, 600)]
-    score = payment_risk(history, TODAY, broken_promises=1, disputes=1)
-    factors = {factor.code: (round(factor.points, 2), factor.detail) for factor in score.factors}
-    assert factors == {
-        "late_share": (15.0, "1 of 2 invoices paid late"),
-        "days_late": (6.25, "15 days late on average"),
-        "current_overdue": (20.0, "100% of the open amount past due"),
-        "trend": (6.67, "40 days late over the last 180 days"),
-        "broken_promises": (5.0, "1 broken promises"),
-        "disputes": (2.5, "1 disputes"),
-        "open_orders": (0.0, "0% of the exposure in orders not invoiced"),
-    }
-    assert score.score == 55
-    assert [f.code for f in score.factors] == [
-        "current_overdue",
-        "late_share",
-        "trend",
-        "days_late",
-        "broken_promises",
-        "disputes",
-        "open_orders",
-    ]
-
-
-def test_open_orders_are_exposure():
-    open_invoice = InvoiceRecord(600, TODAY + timedelta(days=10), None, 600)
-    score = payment_risk([open_invoice], TODAY, open_orders=1800)
-    [orders] = [factor for factor in score.factors if factor.code == "open_orders"]
-    assert (orders.points, orders.detail) == (3.75, "75% of the exposure in orders not invoiced")
-    assert score.score == 4
-    assert payment_risk([], TODAY, open_orders=500).factors[0] == RiskFactor(
-        "open_orders", 5.0, "100% of the exposure in orders not invoiced"
-    )
-    negative = payment_risk([open_invoice], TODAY, open_orders=-5)
-    assert [f.points for f in negative.factors if f.code == "open_orders"] == [0.0], "no orders, no exposure"
-    small = payment_risk([], TODAY, open_orders=0.5)
-    assert [f.points for f in small.factors if f.code == "open_orders"] == [5.0], "cents count too"
-
-
-def test_risk_caps_and_windows():
-    # 100 days late counts as the 60-day cap; an invoice due 181 days ago is out of the trend.
-    history = [paid(1000, 100, due_days_ago=181)]
-    score = payment_risk(history, TODAY, broken_promises=5, disputes=5)
-    factors = {factor.code: factor.points for factor in score.factors}
-    assert factors["days_late"] == 25.0
-    assert factors["trend"] == 0.0
-    assert factors["broken_promises"] == 10.0 and factors["disputes"] == 5.0
-    assert score.score == 70
-    assert payment_risk([paid(1000, 100, due_days_ago=180)], TODAY).score == 65, "180 days is still recent"
-    assert payment_risk([], TODAY).score == 0
-    # An invoice due in the future is neither late nor recent, and nothing is past due.
-    ahead = InvoiceRecord(500, TODAY + timedelta(days=10), None, 500)
-    assert payment_risk([ahead], TODAY).score == 0
-    due_today = InvoiceRecord(500, TODAY, None, 500)
-    assert payment_risk([due_today], TODAY).score == 0, "due today is not past due"
-    zero = InvoiceRecord(0, TODAY - timedelta(days=10), TODAY)
-    assert payment_risk([zero], TODAY).score == 30, "a zero invoice paid late still counts as paid late"
-
-
-def test_risk_edges_of_what_is_open_late_and_recent():
-    past_due = TODAY - timedelta(days=40)
-    # A record marked paid is settled whatever its residual says: never counted open.
-    settled_with_residual = InvoiceRecord(1000, past_due, past_due, 500)
-    assert payment_risk([settled_with_residual], TODAY).score == 0
-    # Half a unit still open and past due counts.
-    scores = {f.code: f.points for f in payment_risk([InvoiceRecord(10, past_due, None, 0.5)], TODAY).factors}
-    assert scores["current_overdue"] == 20.0
-    # One day late is late.
-    assert payment_risk([paid(1000, 1)], TODAY).factors[0].detail == "1 of 1 invoices paid late"
-    # An invoice due today is in the recent window, and not late yet: it halves the trend.
-    both = [InvoiceRecord(600, past_due, None, 600), InvoiceRecord(600, TODAY, None, 600)]
-    trend = {f.code: f.points for f in payment_risk(both, TODAY).factors}["trend"]
-    assert round(trend, 2) == round(10 * 20 / 60, 2)
-
-
-def test_risk_top_keeps_what_weighs_largest_first():
-    score = RiskScore(
-        10,
-        (
-            RiskFactor("a", 5.0, ""),
-            RiskFactor("b", 3.0, ""),
-            RiskFactor("c", 2.0, ""),
-            RiskFactor("d", 0.0, ""),
-        ),
-    )
-    assert [f.code for f in score.top()] == ["a", "b", "c"]
-    assert [f.code for f in score.top(2)] == ["a", "b"]
-    assert [f.code for f in score.top(10)] == ["a", "b", "c"]
-    small = RiskScore(
-        1,
-        (
-            RiskFactor("a", 0.5, ""),
-            RiskFactor("b", 0.25, ""),
-            RiskFactor("c", 0.1, ""),
-            RiskFactor("d", 0.05, ""),
-        ),
-    )
-    assert [f.code for f in small.top()] == ["a", "b", "c"], "half a point still weighs"
-
-
-def test_invoice_records_refuse_negative_amounts():
-    with pytest.raises(ValueError, match="^amounts cannot be negative$"):
-        InvoiceRecord(10, TODAY, residual=-1)
-    assert InvoiceRecord(0, TODAY).residual == 0.0
 
 
 def test_charge_messages_and_rounding():
