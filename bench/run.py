@@ -16,19 +16,21 @@ from common import say, write_results
 
 HERE = Path(__file__).resolve().parent
 # Per scale: refresh ledgers (lines, customers, run the naive baseline?), kanban cases,
-# follow-up cases, analytics ledgers (lines, customers).
+# follow-up cases, analytics ledgers (lines, customers), risk customers (no database).
 SCALES = {
     "small": {
         "refresh": [(10_000, 1_000, True), (100_000, 10_000, True)],
         "kanban": [1_000, 100_000],
         "followup": [1_000],
         "analytics": [(10_000, 1_000), (100_000, 10_000)],
+        "risk": 1_200,
     },
     "full": {
         "refresh": [(10_000, 1_000, True), (100_000, 10_000, True), (1_000_000, 100_000, False)],
         "kanban": [1_000, 100_000],
         "followup": [10_000],
         "analytics": [(10_000, 1_000), (100_000, 10_000), (1_000_000, 100_000)],
+        "risk": 1_200,
     },
 }
 
@@ -131,11 +133,13 @@ def main(argv=None):
     parser.add_argument("--template", required=True)
     parser.add_argument("--config", "-c")
     parser.add_argument("--scale", choices=SCALES, default="full")
-    parser.add_argument("--only", choices=["refresh", "kanban", "followup", "analytics"], action="append")
+    parser.add_argument(
+        "--only", choices=["refresh", "kanban", "followup", "analytics", "risk"], action="append"
+    )
     args = parser.parse_args(argv)
     scale = SCALES[args.scale]
     bench = Bench(args.template, args.config)
-    only = args.only or ["refresh", "kanban", "followup", "analytics"]
+    only = args.only or ["refresh", "kanban", "followup", "analytics", "risk"]
     if "refresh" in only:
         write_results("refresh", [bench.refresh(*point) for point in scale["refresh"]])
     if "kanban" in only:
@@ -144,6 +148,9 @@ def main(argv=None):
         write_results("followup", [bench.followup(cases) for cases in scale["followup"]])
     if "analytics" in only:
         write_results("analytics", [bench.analytics(*point) for point in scale["analytics"]])
+    if "risk" in only:  # pure Python: it writes risk.json and risk.png itself
+        say(f"risk score on {scale['risk']:,} generated customers")
+        subprocess.run([sys.executable, str(HERE / "risk.py"), "--customers", str(scale["risk"])], check=True)
     return 0
 
 

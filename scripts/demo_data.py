@@ -385,7 +385,18 @@ class DemoLoader:
             self._credit_hold(main)
         # The figures were taken at install, before this ledger: take them again.
         self.env["eh.collections.snapshot"]._backfill_all_companies()
+        self._risk_scores(main | europe)
         return DemoSummary(self.customers, self.invoices, self.payments, self.credit_notes, len(cases))
+
+    def _risk_scores(self, companies):
+        """What the nightly risk cron does: fit each company's model on its history
+        (these ledgers are too young for a fit: the documented weights, with each
+        company's own base rate), then score its customers."""
+        Partner = self.env["res.partner"]
+        for company in companies:
+            company._eh_fit_risk_model()
+            customers = Partner.with_company(company)
+            customers.browse(customers._eh_risk_customer_ids())._eh_compute_risk_scores()
 
     def days_ago(self, days):
         """A moment `days` days ago, for history rows written as if in the past."""

@@ -52,8 +52,9 @@ class ResCompany(models.Model):
                 )
             else:
                 company.eh_risk_model_summary = self.env._(
-                    "Documented fallback weights until %(minimum)s invoices have an outcome; "
-                    "base rate %(rate)s%%.",
+                    "Documented fallback weights: %(samples)s invoices with a known outcome so far, "
+                    "%(minimum)s needed to fit this company's own; base rate %(rate)s%%.",
+                    samples=model.samples,
                     minimum=MIN_SAMPLES,
                     rate=round(100 * model.base_rate),
                 )

@@ -1,11 +1,28 @@
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..tools import InvoiceRecord, payment_risk
 
 BATCH_SIZE = 500
+RISK_FIELDS = ("eh_risk_score", "eh_risk_has_history", "eh_risk_factors", "eh_risk_updated_at")
+
+# Set while the scoring itself writes: a ContextVar, not a key of Odoo's context, which
+# any JSON-2 or JSON-RPC call could carry in.
+_scoring = ContextVar("eh_risk_scoring", default=False)
+
+
+@contextmanager
+def risk_scoring():
+    token = _scoring.set(True)
+    try:
+        yield
+    finally:
+        _scoring.reset(token)
 
 
 class ResPartner(models.Model):
@@ -42,6 +59,25 @@ class ResPartner(models.Model):
                 partner.eh_risk_summary = self.env._(
                     "No history yet: the company's base rate, %(score)s%%", score=partner.eh_risk_score
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_eh_risk_write(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_eh_risk_write(vals)
+        return super().write(vals)
+
+    def _check_eh_risk_write(self, vals):
+        if not _scoring.get() and any(name in vals for name in RISK_FIELDS):
+            raise UserError(
+                self.env._(
+                    "The payment risk is computed from the customer's invoices and payments: use "
+                    "Recompute on the customer's Invoicing tab, or let the nightly scoring run."
+                )
+            )
 
     def action_eh_compute_risk_score(self):
         """Score these customers in the current company, with its stored model."""
@@ -89,14 +125,15 @@ class ResPartner(models.Model):
                 open_orders=orders.get(partner.id, 0.0),
                 model=model,
             )
-            partner.write(
-                {
-                    "eh_risk_score": score.score,
-                    "eh_risk_has_history": score.has_history,
-                    "eh_risk_factors": "\n".join(factor.text for factor in score.reasons()),
-                    "eh_risk_updated_at": now,
-                }
-            )
+            with risk_scoring():  # computed values: written whoever asked for them
+                partner.sudo().write(
+                    {
+                        "eh_risk_score": score.score,
+                        "eh_risk_has_history": score.has_history,
+                        "eh_risk_factors": "\n".join(factor.text for factor in score.reasons()),
+                        "eh_risk_updated_at": now,
+                    }
+                )
 
     def _eh_risk_today(self):
         """The day the score is computed for: the user's today; the collections bridge
@@ -116,6 +153,17 @@ class ResPartner(models.Model):
             )
         )
         return [partner_id for (partner_id,) in rows]
+
+    def _eh_risk_companies(self):
+        """The companies with a posted invoice to these customers."""
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT DISTINCT company_id FROM account_move
+                    WHERE move_type = 'out_invoice' AND state = 'posted' AND commercial_partner_id IN %s""",
+                tuple(self.ids) or (0,),
+            )
+        )
+        return self.env["res.company"].browse(company_id for (company_id,) in rows)
 
     def _eh_risk_history(self, every_customer=False):
         """Invoice records per commercial partner in the environment's company, amounts

@@ -1,8 +1,9 @@
 from datetime import timedelta
 from unittest.mock import patch
 
-from odoo import fields
-from odoo.tests import tagged
+from odoo import Command, fields
+from odoo.exceptions import UserError
+from odoo.tests import new_test_user, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -143,7 +144,46 @@ class TestRiskScore(AccountTestInvoicingCommon):
     def test_a_fit_with_little_history_keeps_the_documented_weights(self):
         model = self.env.company._eh_fit_risk_model()
         self.assertEqual(model.kind, "fallback")
-        self.assertIn(
-            "Documented fallback weights until 200 invoices", self.env.company.eh_risk_model_summary
+        self.assertEqual(
+            self.env.company.eh_risk_model_summary,
+            "Documented fallback weights: 2 invoices with a known outcome so far, 200 needed to fit this "
+            "company's own; base rate 50%.",
         )
         self.assertEqual(self.env.company.eh_risk_model["kind"], "fallback")
+
+    def test_only_the_scoring_writes_the_risk(self):
+        editor = new_test_user(
+            self.env, "risk_editor", groups="account.group_account_invoice,base.group_partner_manager"
+        )
+        partner = self.late.with_user(editor)
+        message = "The payment risk is computed from the customer's invoices and payments: use Recompute"
+        for forged in ({"eh_risk_score": 1}, {"eh_risk_factors": "all good"}, {"eh_risk_has_history": False}):
+            with self.assertRaisesRegex(UserError, message):
+                partner.write(forged)
+            with self.assertRaisesRegex(UserError, message):
+                partner.with_context(eh_risk_scoring=True).write(forged)
+        with self.assertRaisesRegex(UserError, message):
+            self.env["res.partner"].with_user(editor).create({"name": "Forged", "eh_risk_score": 0})
+        # The one path, open to an invoicing user who may not edit contacts at all.
+        invoicing = new_test_user(self.env, "risk_invoicing", groups="account.group_account_invoice")
+        self.late.with_user(invoicing).action_eh_compute_risk_score()
+        self.assertEqual(self.late.eh_risk_score, payment_risk(self.records[self.late], self.today).score)
+
+    def test_merging_customers_scores_the_survivor_on_both_histories(self):
+        (self.punctual | self.late)._eh_compute_risk_scores()
+        wizard = (
+            self.env["base.partner.merge.automatic.wizard"]
+            .sudo()
+            .create(
+                {
+                    "partner_ids": [Command.set((self.punctual | self.late).ids)],
+                    "dst_partner_id": self.punctual.id,
+                }
+            )
+        )
+        wizard.action_merge()
+        self.assertFalse(self.late.exists())
+        merged = self.records[self.punctual] + self.records[self.late]
+        self.punctual.invalidate_recordset()
+        self.assertEqual(self.punctual.eh_risk_score, payment_risk(merged, self.today).score)
+        self.assertIn("paid 2 of 4 invoices late", self.punctual.eh_risk_factors)

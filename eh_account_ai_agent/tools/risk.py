@@ -19,7 +19,7 @@ paying later, a broken promise or a dispute never lowers the risk.
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from statistics import median
 
@@ -30,6 +30,8 @@ RECENT_COUNT = 3
 YEAR = timedelta(days=365)
 SEASON_DAYS = 45  # "recent behaviour": the last invoices fallen due
 EXPOSURE_CAP = 10.0  # open amount in typical invoices, capped
+LATEST_SIZE_CAP = 1.5  # log of the newest invoice over a typical one, kept within [-1, 1.5]:
+# a tenth of a typical invoice is not ten times safer than a third of one
 DEFAULT_BASE_RATE = 0.25  # chance of paying late when a company has no history at all
 MIN_SAMPLES = 200  # outcomes needed to fit a company's own model ...
 MIN_CLASS = 20  # ... with at least this many late and this many on time
@@ -169,7 +171,7 @@ def risk_features(invoices: Iterable[InvoiceRecord], as_of: date) -> CustomerFea
         "current_overdue": overdue_share,
         "exposure": math.log1p(exposure),
         "invoice_count": math.log1p(len(issued)),
-        "latest_size": math.log((latest + 1) / (typical + 1)),
+        "latest_size": min(LATEST_SIZE_CAP, max(-1.0, math.log((latest + 1) / (typical + 1)))),
         "typical_size": math.log10(1 + typical),
         "payment_term": term / 30,
     }
@@ -306,7 +308,7 @@ def fit_risk_model(histories: Mapping[object, Sequence[InvoiceRecord]], as_of: d
     samples = training_samples(histories, as_of)
     late = sum(label for _values, label in samples)
     if len(samples) < MIN_SAMPLES or min(late, len(samples) - late) < MIN_CLASS:
-        return fallback_model(base_rate)
+        return replace(fallback_model(base_rate), samples=len(samples), as_of=as_of)
     means, scales = {}, {}
     for code in FEATURE_CODES:
         column = [values[code] for values, _label in samples]
@@ -506,7 +508,7 @@ def _words(features: CustomerFeatures) -> dict[str, str]:
     return {
         "late_share": f"paid {features.late} of {features.known} invoices late",
         "days_late": f"{features.avg_days_late:.0f} days late on average",
-        "recency_lateness": f"{features.recency_days_late:.0f} days late on average, recent invoices first",
+        "recency_lateness": f"lately {features.recency_days_late:.0f} days late on average",
         "trend": f"late on {features.recent_late} of the last {features.recent_count} invoices due",
         "season": (
             f"late on {features.season_late} of {features.season_count} invoices of the same weeks last year"

@@ -1,5 +1,6 @@
 """The benchmark results the README quotes keep the interface other tools read."""
 
+import importlib
 import json
 from pathlib import Path
 
@@ -11,6 +12,7 @@ KEYS = {
     "kanban": {"cases", "queries_with", "queries_without", "time_ratio"},
     "followup": {"cases", "reminders_per_min", "ratio_to_bare_send"},
     "analytics": {"lines", "snapshot_s", "floor_s", "ratio_to_floor", "dashboard_ms", "peak_rss_mb"},
+    "risk": {"auc", "auc_prior_late_rate", "auc_prior_days_late", "auc_lift", "brier", "calibration"},
 }
 
 
@@ -34,5 +36,36 @@ def test_analytics_ratios_agree_with_their_times():
         assert entry["ratio_to_floor"] == pytest.approx(entry["snapshot_s"] / entry["floor_s"], abs=0.01)
 
 
-def test_the_plot_is_there():
-    assert (RESULTS / "bench.png").read_bytes().startswith(b"\x89PNG")
+def test_risk_results_agree_and_meet_their_targets():
+    [entry] = json.loads((RESULTS / "risk.json").read_text())
+    best_baseline = max(entry["auc_prior_late_rate"], entry["auc_prior_days_late"])
+    assert entry["auc_lift"] == pytest.approx(entry["auc"] - best_baseline, abs=1e-4)
+    assert entry["auc_lift"] >= 0.03, "the README promises 0.03 of AUC over the better baseline"
+    deciles = entry["calibration"]
+    assert [row["decile"] for row in deciles] == list(range(1, 11))
+    assert sum(row["invoices"] for row in deciles) == entry["test_invoices"]
+    for row in deciles:
+        assert row["gap_pts"] == pytest.approx(abs(row["predicted_pct"] - row["observed_pct"]), abs=0.11)
+        assert row["gap_pts"] <= 5, f"decile {row['decile']} is off by more than 5 points"
+
+
+def test_the_plots_are_there():
+    for name in ("bench.png", "risk.png"):
+        assert (RESULTS / name).read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_risk_bench_measures_what_it_says(monkeypatch):
+    monkeypatch.syspath_prepend(str(RESULTS.parent))
+    risk_bench = importlib.import_module("risk")
+    assert risk_bench.auc([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1]) == 0.75
+    assert risk_bench.auc([0.5, 0.5, 0.5], [0, 1, 1]) == 0.5, "ties count half"
+    assert risk_bench.brier([1.0, 0.0, 0.5], [1, 0, 0]) == pytest.approx(0.25 / 3)
+    rows = risk_bench.calibration([i / 100 for i in range(100)], [i % 2 for i in range(100)])
+    assert [row["invoices"] for row in rows] == [10] * 10 and rows[0]["predicted_pct"] == 4.5
+    histories = risk_bench.generate(150, seed=1)
+    assert {c.behaviour for c, _records in histories.values()} >= {"good", "chronic", "drifting", "new"}
+    # A strict split: what the fit sees on the cut-off day holds no later settlement.
+    for _customer, records in histories.values():
+        for record in risk_bench.known_by(records, risk_bench.CUTOFF):
+            assert record.issued <= risk_bench.CUTOFF
+            assert record.paid_date is None or record.paid_date <= risk_bench.CUTOFF
