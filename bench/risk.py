@@ -250,6 +250,31 @@ def evaluate(histories):
     return result
 
 
+def markdown(result):
+    """The README's two tables, from the result: `python bench/risk.py` prints them, and
+    a unit test checks the README quotes them as they are."""
+    rows = result["calibration"]
+    return "\n".join(
+        [
+            "| | AUC | Brier |",
+            "|---|---:|---:|",
+            f"| **the score (fitted model)** | **{result['auc']:.3f}** | **{result['brier']:.3f}** |",
+            f"| the documented fallback weights | {result['auc_fallback_weights']:.3f} | |",
+            "| baseline: the customer's prior late rate (invoices paid before the day) "
+            f"| {result['auc_prior_late_rate']:.3f} | {result['brier_prior_late_rate']:.3f} |",
+            f"| baseline: its amount-weighted prior days late | {result['auc_prior_days_late']:.3f} | |",
+            "",
+            f"Calibration by decile of the predicted chance ({result['test_late_pct']}% of the "
+            f"{result['test_invoices']:,} test invoices were paid late):",
+            "",
+            "| decile | " + " | ".join(str(row["decile"]) for row in rows) + " |",
+            "|---|" + "---:|" * len(rows),
+            "| predicted | " + " | ".join(f"{row['predicted_pct']}%" for row in rows) + " |",
+            "| observed | " + " | ".join(f"{row['observed_pct']}%" for row in rows) + " |",
+        ]
+    )
+
+
 def plot(result):
     try:
         import matplotlib
@@ -294,6 +319,7 @@ def main():
         )
     write_results("risk", [result])
     plot(result)
+    print(markdown(result), flush=True)
     print(json.dumps({key: value for key, value in result.items() if key not in ("calibration", "weights")}))
 
 

@@ -69,3 +69,11 @@ def test_the_risk_bench_measures_what_it_says(monkeypatch):
         for record in risk_bench.known_by(records, risk_bench.CUTOFF):
             assert record.issued <= risk_bench.CUTOFF
             assert record.paid_date is None or record.paid_date <= risk_bench.CUTOFF
+
+
+def test_the_readme_quotes_the_risk_tables_from_the_json(monkeypatch):
+    monkeypatch.syspath_prepend(str(RESULTS.parent))
+    risk_bench = importlib.import_module("risk")
+    [entry] = json.loads((RESULTS / "risk.json").read_text())
+    readme = (RESULTS.parents[1] / "README.md").read_text()
+    assert risk_bench.markdown(entry) in readme, "run python bench/risk.py and paste the tables it prints"
