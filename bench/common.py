@@ -1,14 +1,30 @@
 """What every benchmark script shares: an Odoo environment on a database, timing,
 peak memory and the results folder."""
 
+import importlib.util
 import json
 import resource
 import statistics
+import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
+ROOT = RESULTS.parent.parent
+
+
+def load_tool(relative_path):
+    """A module of a pure `tools/` package, loaded from its file under a name of its own:
+    importing the addon's package would import Odoo, and two addons each have a
+    `tools` package."""
+    name = "eh_bench_" + relative_path.replace("/", "_").removesuffix(".py")
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, ROOT / relative_path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # dataclasses look their module up while it loads
+        spec.loader.exec_module(module)
+    return sys.modules[name]
 
 
 @contextmanager

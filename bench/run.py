@@ -16,7 +16,8 @@ from common import say, write_results
 
 HERE = Path(__file__).resolve().parent
 # Per scale: refresh ledgers (lines, customers, run the naive baseline?), kanban cases,
-# follow-up cases, analytics ledgers (lines, customers), risk customers (no database).
+# follow-up cases, analytics ledgers (lines, customers); risk customers and payments per
+# size of the cash-application bench (pure Python, no database).
 SCALES = {
     "small": {
         "refresh": [(10_000, 1_000, True), (100_000, 10_000, True)],
@@ -24,6 +25,7 @@ SCALES = {
         "followup": [1_000],
         "analytics": [(10_000, 1_000), (100_000, 10_000)],
         "risk": 1_200,
+        "cash_application": 450,
     },
     "full": {
         "refresh": [(10_000, 1_000, True), (100_000, 10_000, True), (1_000_000, 100_000, False)],
@@ -31,6 +33,7 @@ SCALES = {
         "followup": [10_000],
         "analytics": [(10_000, 1_000), (100_000, 10_000), (1_000_000, 100_000)],
         "risk": 1_200,
+        "cash_application": 450,
     },
 }
 
@@ -134,12 +137,14 @@ def main(argv=None):
     parser.add_argument("--config", "-c")
     parser.add_argument("--scale", choices=SCALES, default="full")
     parser.add_argument(
-        "--only", choices=["refresh", "kanban", "followup", "analytics", "risk"], action="append"
+        "--only",
+        choices=["refresh", "kanban", "followup", "analytics", "risk", "cash_application"],
+        action="append",
     )
     args = parser.parse_args(argv)
     scale = SCALES[args.scale]
     bench = Bench(args.template, args.config)
-    only = args.only or ["refresh", "kanban", "followup", "analytics", "risk"]
+    only = args.only or ["refresh", "kanban", "followup", "analytics", "risk", "cash_application"]
     if "refresh" in only:
         write_results("refresh", [bench.refresh(*point) for point in scale["refresh"]])
     if "kanban" in only:
@@ -151,6 +156,11 @@ def main(argv=None):
     if "risk" in only:  # pure Python: it writes risk.json and risk.png itself
         say(f"risk score on {scale['risk']:,} generated customers")
         subprocess.run([sys.executable, str(HERE / "risk.py"), "--customers", str(scale["risk"])], check=True)
+    if "cash_application" in only:  # pure Python as well: cash_application.json
+        say(f"cash application on {scale['cash_application']} payments per size")
+        payments = str(scale["cash_application"])
+        command = [sys.executable, str(HERE / "cash_application.py"), "--payments", payments]
+        subprocess.run(command, check=True)
     return 0
 
 

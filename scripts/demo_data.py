@@ -380,6 +380,7 @@ class DemoLoader:
         cases = self._work_cases(main | europe, collector)
         self._merge(duplicate)
         self._payment_plans(main)
+        self._cash_application(main)
         self._copilot(main, collector)
         if "eh.sale.credit.hold.override" in self.env:
             self._credit_hold(main)
@@ -599,6 +600,65 @@ class DemoLoader:
         for payment, (move, _day) in zip(payments, to_pay, strict=True):
             self._reconcile(payment.move_id, move)
         self.payments += len(payments)
+
+    def _cash_application(self, company):
+        """Three payments received and not applied yet, each with the matcher's
+        suggestions on its case: one invoice paid exactly with its number in the memo,
+        two paid in one transfer, one paid early less its 2% discount."""
+        Case = self.env["eh.collections.case"]
+        busy = {"Wood Corner", "Gemini Furniture", "Lumber Inc", "Azure Interior", "Deco Addict", "Ready Mat"}
+        cases = Case.search(
+            [
+                ("company_id", "=", company.id),
+                ("state", "=", "open"),
+                ("disputed", "=", False),
+                ("paused", "=", False),
+                ("payment_plan_id", "=", False),
+            ],
+            order="partner_id",
+        ).filtered(
+            lambda c: c.partner_id.name not in busy
+            and len(c.overdue_move_ids.filtered(lambda m: m.currency_id == company.currency_id)) >= 2
+        )
+        exact, several, early = cases[-3:]
+        oldest = exact.overdue_move_ids.sorted("invoice_date_due")[0]
+        lines = self._received(company, exact.partner_id, oldest.amount_residual, oldest.name)
+        pair = several.overdue_move_ids.filtered(lambda m: m.currency_id == company.currency_id)
+        pair = pair.sorted("invoice_date_due")[:2]
+        memo = f"Remittance: {pair[0].name} / {pair[1].name}"
+        lines |= self._received(company, several.partner_id, sum(pair.mapped("amount_residual")), memo)
+        terms = self.env.ref("account.account_payment_term_30days_early_discount", raise_if_not_found=False)
+        invoice = self._invoice(company, early.partner_id, -27, 4800.0)
+        invoice.button_draft()
+        invoice.invoice_payment_term_id = terms  # issued 3 days ago: the 2% holds for 4 more days
+        invoice.action_post()
+        lines |= self._received(company, early.partner_id, invoice.amount_residual * 0.98, invoice.name)
+        Case._refresh_from_ledger(company, partners=exact.partner_id | several.partner_id | early.partner_id)
+        self.env["eh.collections.payment.match"]._suggest(lines)
+
+    def _received(self, company, partner, amount, memo):
+        """A customer payment posted and left unapplied; its open receivable line."""
+        journal = self.env["account.journal"].search(
+            [("company_id", "=", company.id), ("type", "=", "bank")], limit=1
+        )
+        payment = (
+            self.env["account.payment"]
+            .with_company(company)
+            .create(
+                {
+                    "payment_type": "inbound",
+                    "partner_type": "customer",
+                    "partner_id": partner.id,
+                    "amount": round(amount, 2),
+                    "date": self.today - timedelta(days=1),
+                    "journal_id": journal.id,
+                    "memo": memo,
+                }
+            )
+        )
+        payment.action_post()
+        self.payments += 1
+        return payment.move_id.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
 
     def _payment_plans(self, company):
         """Two plans agreed weeks ago, as time went by (freezegun moves the clock, so

@@ -97,7 +97,7 @@ class Browser:
                     raise RuntimeError(f"{method}: {message['error']}")
                 return message.get("result", {})
 
-    def shoot(self, url, path):
+    def shoot(self, url, path, click=None):
         self.call("Page.navigate", url=url)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -110,6 +110,12 @@ class Browser:
                 break
             time.sleep(0.5)
         time.sleep(SETTLE_S)
+        if click:  # a notebook tab, say: the page shows its first one
+            script = f"(el => el ? (el.click(), true) : false)(document.querySelector({json.dumps(click)}))"
+            found = self.call("Runtime.evaluate", expression=script)["result"]["value"]
+            if not found:
+                raise SystemExit(f"{click!r} is not on {url}")
+            time.sleep(SETTLE_S / 2)
         data = self.call("Page.captureScreenshot", format="png")["data"]
         with open(path, "wb") as fh:
             fh.write(base64.b64decode(data))
@@ -130,6 +136,7 @@ def main(argv=None):
     parser.add_argument(
         "--size", default="1440x900", help="window size, WIDTHxHEIGHT (a tall form: 1440x1300)"
     )
+    parser.add_argument("--click", help="CSS selector clicked before each shot (a form's tab)")
     parser.add_argument("shots", nargs="+", metavar="OUT.png=PATH")
     args = parser.parse_args(argv)
     width, height = (int(n) for n in args.size.split("x"))
@@ -142,7 +149,7 @@ def main(argv=None):
         browser.call("Network.setCookie", name="session_id", value=session, domain=host, path="/")
         for shot in args.shots:
             out, path = shot.split("=", 1)
-            browser.shoot(args.url + path, out)
+            browser.shoot(args.url + path, out, args.click)
             print(f"saved {out}")
     finally:
         browser.close()

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools.case_method import in_case_method
+from .collections_payment_match import PENDING_MATCHES
 
 # Set on an invoice only when late fees are posted from its case.
 FEE_MARKERS = (
@@ -62,6 +63,19 @@ class AccountMove(models.Model):
         compute="_compute_eh_reminder_count",
         groups="eh_collections_case.group_collections_user",
     )
+
+    def _post(self, soft=True):
+        """A posted customer payment or bank transfer gets its match suggestions just
+        before the commit: the payment wizard reconciles after posting, and a payment
+        matched on the spot needs none."""
+        posted = super()._post(soft)
+        payments = posted.filtered(lambda move: move.origin_payment_id or move.statement_line_id)
+        if payments:
+            pending = self.env.cr.precommit.data.setdefault(PENDING_MATCHES, set())
+            if not pending:
+                self.env.cr.precommit.add(self.env["eh.collections.payment.match"]._suggest_pending)
+            pending.update(payments.line_ids.ids)
+        return posted
 
     def _eh_open_receivable_lines(self):
         AML = self.env["account.move.line"]

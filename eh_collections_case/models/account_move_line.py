@@ -61,6 +61,31 @@ class AccountMoveLine(models.Model):
         )
 
     @api.model
+    def _eh_unapplied_payment_domain(self):
+        """Open credits of customer payments and bank statement lines: cash received and
+        not yet matched to the invoices it pays (what cash application works on)."""
+        return (
+            self._eh_open_receivable_domain()
+            & self._eh_collected_domain()
+            & Domain("amount_residual", "<", 0)
+        )
+
+    def _eh_payment_memo(self):
+        """What the customer wrote with the payment: the payment's memo, the statement
+        line's label, the entry's references."""
+        self.ensure_one()
+        move = self.move_id
+        parts = [
+            move.origin_payment_id.memo,
+            move.statement_line_id.payment_ref,
+            move.ref,
+            move.payment_reference,
+        ]
+        parts = [part for part in parts if part]
+        # The line's label repeats the memo ("Manual Payment: <memo>"): read only when alone.
+        return " ".join(dict.fromkeys(parts or [self.name or ""]))
+
+    @api.model
     def _eh_chased_domain(self):
         """The open lines a collector chases: those of invoices not in dispute."""
         return self._eh_open_receivable_domain() & Domain("move_id.eh_disputed", "=", False)

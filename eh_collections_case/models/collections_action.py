@@ -23,6 +23,7 @@ ACTION_TYPES = [
     ("fee", "Late fee"),
     ("payment_plan", "Payment plan agreed"),
     ("payment_plan_ended", "Payment plan ended"),
+    ("payment_applied", "Payment applied"),
     ("resolved", "Resolved"),
 ]
 # Rows that reach out to the customer. Done, they are the case's follow-ups; done with
@@ -40,6 +41,7 @@ STATE_CHANGE_PATHS = {
     "fee": "the Charge late fees wizard (eh.collections.late.fee, action_post)",
     "payment_plan": "action_activate() on eh.collections.payment.plan",
     "payment_plan_ended": "action_cancel(reason) on eh.collections.payment.plan",
+    "payment_applied": "action_apply() on eh.collections.payment.match",
 }
 # Filled from the case when a row is created, never from the client.
 FROM_THE_CASE = ("partner_id", "company_id", "amount_at_action", "days_overdue_at_action")

@@ -117,6 +117,23 @@ class ResCompany(models.Model):
         help="Income account of fee and interest lines; the product's when empty.",
     )
 
+    eh_cash_fee_tolerance = fields.Monetary(
+        string="Bank fee tolerance",
+        help="A payment short by up to this much, with nothing else to explain it, is a bank fee: applying "
+        "its match writes the difference off.",
+    )
+    eh_cash_writeoff_account_id = fields.Many2one(
+        "account.account",
+        string="Short payment write-off account",
+        check_company=True,
+        help="Where an accepted bank fee or rounding difference goes when a collector applies a payment "
+        "match; an early-payment discount goes to the company's cash discount loss account.",
+    )
+
+    _eh_cash_fee_tolerance_positive = models.Constraint(
+        "CHECK (eh_cash_fee_tolerance IS NULL OR eh_cash_fee_tolerance >= 0)",
+        "The bank fee tolerance cannot be negative.",
+    )
     _eh_dso_period_positive = models.Constraint(
         "CHECK (eh_dso_period_days BETWEEN 1 AND 366)",
         "The DSO period is a number of days from 1 to 366 (90 is the usual quarter).",

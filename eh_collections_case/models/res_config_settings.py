@@ -26,6 +26,10 @@ class ResConfigSettings(models.TransientModel):
     eh_fee_product_id = fields.Many2one(related="company_id.eh_fee_product_id", readonly=False)
     eh_interest_product_id = fields.Many2one(related="company_id.eh_interest_product_id", readonly=False)
     eh_fee_account_id = fields.Many2one(related="company_id.eh_fee_account_id", readonly=False)
+    eh_cash_fee_tolerance = fields.Monetary(related="company_id.eh_cash_fee_tolerance", readonly=False)
+    eh_cash_writeoff_account_id = fields.Many2one(
+        related="company_id.eh_cash_writeoff_account_id", readonly=False
+    )
 
     @api.depends("company_id")
     def _compute_eh_interest_level_count(self):

@@ -77,3 +77,14 @@ def test_the_readme_quotes_the_risk_tables_from_the_json(monkeypatch):
     [entry] = json.loads((RESULTS / "risk.json").read_text())
     readme = (RESULTS.parents[1] / "README.md").read_text()
     assert risk_bench.markdown(entry) in readme, "run python bench/risk.py and paste the tables it prints"
+
+
+def test_cash_application_results_meet_their_targets_and_are_in_the_readme(monkeypatch):
+    monkeypatch.syspath_prepend(str(RESULTS.parent))
+    bench = importlib.import_module("cash_application")
+    entries = json.loads((RESULTS / "cash_application.json").read_text())
+    assert [entry["open_invoices"] for entry in entries] == [10, 100, 1000]
+    for entry in entries:
+        assert entry["top1"] >= 0.9 and entry["top3"] >= 0.97
+    assert entries[-1]["ms_per_payment"] <= 50
+    assert bench.markdown(entries) in (RESULTS.parents[1] / "README.md").read_text()
