@@ -1,9 +1,13 @@
+import logging
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
 
 from ..tools.case_method import case_method, in_case_method
 from ..tools.matching import DISCOUNT, FEE, ROUNDING, OpenInvoice, match_payment
+
+_logger = logging.getLogger(__name__)
 
 DIFFERENCE_REASONS = [
     ("discount", "Early-payment discount"),
@@ -313,7 +317,15 @@ class CollectionsPaymentMatch(models.Model):
     def _suggest_pending(self):
         """The precommit of a transaction that posted payments (account.move._post)."""
         ids = self.env.cr.precommit.data.pop(PENDING_MATCHES, set())
-        self._suggest(self.env["account.move.line"].browse(sorted(ids)).exists())
+        # Suggestions are advice: a failure must not cost the payment its commit. The
+        # savepoint undoes whatever the failed attempt wrote; the refresh tries again.
+        try:
+            with self.env.cr.savepoint():
+                self._suggest(self.env["account.move.line"].browse(sorted(ids)).exists())
+        except Exception:  # pylint: disable=broad-exception-caught
+            _logger.exception(
+                "Payment match suggestions failed for lines %s; the next refresh retries", sorted(ids)
+            )
 
     @api.model
     def _suggest_for_cases(self, cases):

@@ -1,8 +1,10 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import freeze_time, tagged
+from odoo.tools import mute_logger
 
 from .common import TODAY, CollectionsCommon
 
@@ -197,3 +199,15 @@ class TestPaymentMatch(CollectionsCommon):
             self.Match.search([("invoice_ids", "in", self.b.ids), ("state", "=", "suggested")]),
             "nothing left to suggest for it",
         )
+
+    def test_a_failing_matcher_never_costs_the_payment_its_commit(self):
+        path = "odoo.addons.eh_collections_case.models.collections_payment_match.match_payment"
+        with (
+            patch(path, side_effect=ValueError("boom")),
+            mute_logger("odoo.addons.eh_collections_case.models.collections_payment_match"),
+        ):
+            line, matches = self.receive(777.77)
+        self.assertEqual(line.parent_state, "posted")
+        self.assertFalse(matches)
+        self.case.action_refresh()  # the next refresh tries again
+        self.assertEqual(self.Match.search([("move_line_id", "=", line.id)], limit=1).invoice_ids, self.c)
