@@ -149,6 +149,16 @@ class TestPaymentMatch(CollectionsCommon):
         self.assertFalse(
             self.Match.search([("invoice_ids", "in", self.a.ids), ("company_id", "=", other.id)])
         )
+        # The customer owes that company too: its payment there is matched there only.
+        theirs = self.post_invoice(5000, 30, company=other)
+        self.refresh(other)
+        self.assertTrue(self.open_case(company=other), "the customer's case in that company")
+        line, matches = self.receive(1000, memo=self.a.name, company=other)
+        self.assertEqual((line.company_id, line.currency_id), (other, other.currency_id))
+        self.assertTrue(matches)
+        for match in matches:
+            self.assertEqual(match.invoice_ids, theirs, "this company's invoice named in the memo is not")
+            self.assertEqual(match.company_id, other)
 
     def test_invoices_paid_in_the_meantime_are_refused_and_nothing_half_reconciled(self):
         line, matches = self.receive(3500, memo=f"{self.a.name} {self.b.name}")
