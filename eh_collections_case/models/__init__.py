@@ -5,6 +5,7 @@ from . import collections_history_mixin
 from . import (
     account_move,
     account_move_line,
+    account_partial_reconcile,
     collections_action,
     collections_action_invoice,
     collections_case,
@@ -13,6 +14,7 @@ from . import (
     collections_case_history,
     collections_case_hold,
     collections_case_ledger,
+    collections_case_live,
     collections_case_payment_match,
     collections_case_payment_plan,
     collections_case_promise,

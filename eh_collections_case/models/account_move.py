@@ -65,10 +65,12 @@ class AccountMove(models.Model):
     )
 
     def _post(self, soft=True):
-        """A posted customer payment or bank transfer gets its match suggestions just
-        before the commit: the payment wizard reconciles after posting, and a payment
-        matched on the spot needs none."""
+        """Posted receivables refresh their customers' open cases before the commit; a
+        posted customer payment or bank transfer gets its match suggestions then too
+        (the payment wizard reconciles after posting: a payment matched on the spot
+        needs none)."""
         posted = super()._post(soft)
+        self.env["eh.collections.case"]._ledger_changed(posted.line_ids)
         payments = posted.filtered(lambda move: move.origin_payment_id or move.statement_line_id)
         if payments:
             pending = self.env.cr.precommit.data.setdefault(PENDING_MATCHES, set())
@@ -76,6 +78,10 @@ class AccountMove(models.Model):
                 self.env.cr.precommit.add(self.env["eh.collections.payment.match"]._suggest_pending)
             pending.update(payments.line_ids.ids)
         return posted
+
+    def button_draft(self):
+        self.env["eh.collections.case"]._ledger_changed(self.line_ids)
+        return super().button_draft()
 
     def _eh_open_receivable_lines(self):
         AML = self.env["account.move.line"]

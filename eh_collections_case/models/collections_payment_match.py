@@ -331,9 +331,15 @@ class CollectionsPaymentMatch(models.Model):
     def _suggest_for_cases(self, cases):
         """The refresh's pass: suggestions for every unapplied payment of these cases,
         and none left for a payment matched since by other means."""
-        AML = self.env["account.move.line"].sudo()
         if not cases:
             return self
+        return self._suggest(self._drop_stale(cases))
+
+    @api.model
+    def _drop_stale(self, cases):
+        """Remove the suggestions of these cases whose payment is no longer unapplied;
+        return the payment lines that still are."""
+        AML = self.env["account.move.line"].sudo()
         lines = AML.search(
             AML._eh_unapplied_payment_domain()
             & Domain("company_id", "in", cases.company_id.ids)
@@ -343,7 +349,8 @@ class CollectionsPaymentMatch(models.Model):
             [("case_id", "in", cases.ids), ("state", "=", "suggested"), ("move_line_id", "not in", lines.ids)]
         )
         if stale:
+            touched = stale.case_id
             with case_method():
                 stale.unlink()
-            (cases & stale.case_id)._sync_match_activity()
-        return self._suggest(lines)
+            touched._sync_match_activity()
+        return lines
