@@ -289,7 +289,10 @@ class DemoLoader:
         register._create_payments()
         self.payments += 1
 
-    def _unapplied_payment(self, company, partner, amount, days_ago):
+    def _unapplied_payment(
+        self, company, partner, amount, days_ago, memo="Payment without remittance advice"
+    ):
+        """A customer payment posted and left unapplied; its open receivable line."""
         journal = self.env["account.journal"].search(
             [("company_id", "=", company.id), ("type", "=", "bank")], limit=1
         )
@@ -301,15 +304,16 @@ class DemoLoader:
                     "payment_type": "inbound",
                     "partner_type": "customer",
                     "partner_id": partner.id,
-                    "amount": amount,
+                    "amount": round(amount, 2),
                     "date": self.today - timedelta(days=days_ago),
                     "journal_id": journal.id,
-                    "memo": "Payment without remittance advice",
+                    "memo": memo,
                 }
             )
         )
         payment.action_post()
         self.payments += 1
+        return payment.move_id.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
 
     @staticmethod
     def _reconcile(*moves):
@@ -625,43 +629,23 @@ class DemoLoader:
         )
         exact, several, early = cases[-3:]
         oldest = exact.overdue_move_ids.sorted("invoice_date_due")[0]
-        lines = self._received(company, exact.partner_id, oldest.amount_residual, oldest.name)
+        lines = self._unapplied_payment(company, exact.partner_id, oldest.amount_residual, 1, oldest.name)
         pair = several.overdue_move_ids.filtered(lambda m: m.currency_id == company.currency_id)
         pair = pair.sorted("invoice_date_due")[:2]
         memo = f"Remittance: {pair[0].name} / {pair[1].name}"
-        lines |= self._received(company, several.partner_id, sum(pair.mapped("amount_residual")), memo)
+        lines |= self._unapplied_payment(
+            company, several.partner_id, sum(pair.mapped("amount_residual")), 1, memo
+        )
         terms = self.env.ref("account.account_payment_term_30days_early_discount", raise_if_not_found=False)
         invoice = self._invoice(company, early.partner_id, -27, 4800.0)
         invoice.button_draft()
         invoice.invoice_payment_term_id = terms  # issued 3 days ago: the 2% holds for 4 more days
         invoice.action_post()
-        lines |= self._received(company, early.partner_id, invoice.amount_residual * 0.98, invoice.name)
+        lines |= self._unapplied_payment(
+            company, early.partner_id, invoice.amount_residual * 0.98, 1, invoice.name
+        )
         Case._refresh_from_ledger(company, partners=exact.partner_id | several.partner_id | early.partner_id)
         self.env["eh.collections.payment.match"]._suggest(lines)
-
-    def _received(self, company, partner, amount, memo):
-        """A customer payment posted and left unapplied; its open receivable line."""
-        journal = self.env["account.journal"].search(
-            [("company_id", "=", company.id), ("type", "=", "bank")], limit=1
-        )
-        payment = (
-            self.env["account.payment"]
-            .with_company(company)
-            .create(
-                {
-                    "payment_type": "inbound",
-                    "partner_type": "customer",
-                    "partner_id": partner.id,
-                    "amount": round(amount, 2),
-                    "date": self.today - timedelta(days=1),
-                    "journal_id": journal.id,
-                    "memo": memo,
-                }
-            )
-        )
-        payment.action_post()
-        self.payments += 1
-        return payment.move_id.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
 
     def _payment_plans(self, company):
         """Two plans agreed weeks ago, as time went by (freezegun moves the clock, so

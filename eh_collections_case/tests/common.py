@@ -97,7 +97,8 @@ class CollectionsCommon(AccountTestInvoicingCommon):
         return cls._register_payment(invoice, amount=amount, payment_date=TODAY - timedelta(days=days_ago))
 
     @classmethod
-    def unapplied_payment(cls, amount, partner=None, company=None):
+    def unapplied_payment(cls, amount, partner=None, company=None, memo="", currency=None, days_ago=2):
+        """A customer payment posted to the company's bank journal and left unapplied."""
         company = company or cls.company
         payment = cls.env["account.payment"].create(
             {
@@ -105,8 +106,12 @@ class CollectionsCommon(AccountTestInvoicingCommon):
                 "partner_type": "customer",
                 "partner_id": (partner or cls.customer).id,
                 "amount": amount,
-                "date": TODAY - timedelta(days=2),
-                "journal_id": cls.company_data["default_journal_bank"].id,
+                "memo": memo,
+                "date": TODAY - timedelta(days=days_ago),
+                "currency_id": (currency or company.currency_id).id,
+                "journal_id": cls.env["account.journal"]
+                .search([("company_id", "=", company.id), ("type", "=", "bank")], limit=1)
+                .id,
                 "company_id": company.id,
             }
         )

@@ -32,23 +32,7 @@ class TestPaymentMatch(CollectionsCommon):
     def receive(self, amount, memo="", currency=None, partner=None, company=None):
         """A customer payment posted and left unapplied; its suggestions, as the commit
         that follows the posting makes them."""
-        company = company or self.company
-        payment = self.env["account.payment"].create(
-            {
-                "payment_type": "inbound",
-                "partner_type": "customer",
-                "partner_id": (partner or self.customer).id,
-                "amount": amount,
-                "memo": memo,
-                "date": TODAY - timedelta(days=1),
-                "currency_id": (currency or company.currency_id).id,
-                "journal_id": self.env["account.journal"]
-                .search([("company_id", "=", company.id), ("type", "=", "bank")], limit=1)
-                .id,
-                "company_id": company.id,
-            }
-        )
-        payment.action_post()
+        payment = self.unapplied_payment(amount, partner, company, memo=memo, currency=currency, days_ago=1)
         self.env.cr.precommit.run()  # what the commit runs
         line = payment.move_id.line_ids.filtered(lambda ln: ln.account_type == "asset_receivable")
         return line, self.Match.search([("move_line_id", "=", line.id)], order="rank")
