@@ -66,7 +66,7 @@ class CollectionsCase(models.Model):
     overdue_invoice_amount = fields.Monetary(string="Overdue invoices", readonly=True, aggregator="sum")
     unapplied_credit_amount = fields.Monetary(string="Unapplied credits", readonly=True, aggregator="sum")
     days_overdue_max = fields.Integer(string="Days overdue", readonly=True, aggregator="max")
-    oldest_due_date = fields.Date(readonly=True)
+    oldest_due_date = fields.Date(string="Oldest due date", readonly=True)
     overdue_invoice_count = fields.Integer(string="Overdue invoices (count)", readonly=True, aggregator="sum")
     # One Monetary field per aging bucket (amount_not_due, amount_1_30, ...), made from
     # AGING_BUCKETS in the class body, so that the fields, the refresh SQL, the

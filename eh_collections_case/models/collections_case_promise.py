@@ -16,9 +16,9 @@ class CollectionsCase(models.Model):
 
     _inherit = "eh.collections.case"
 
-    promise_date = fields.Date(readonly=True, tracking=True)
-    promise_amount = fields.Monetary(readonly=True)
-    promise_kept = fields.Boolean(readonly=True)
+    promise_date = fields.Date(string="Promise date", readonly=True, tracking=True)
+    promise_amount = fields.Monetary(string="Promise amount", readonly=True)
+    promise_kept = fields.Boolean(string="Promise kept", readonly=True)
     promise_base_amount = fields.Monetary(
         readonly=True, aggregator=None, help="To collect when the promise was made."
     )

@@ -59,8 +59,8 @@ class CollectionsPaymentMatch(models.Model):
     difference = fields.Monetary(
         readonly=True, help="What the invoices owe less the payment: short when positive, over when negative."
     )
-    difference_reason = fields.Selection(DIFFERENCE_REASONS, readonly=True)
-    difference_note = fields.Char(readonly=True)
+    difference_reason = fields.Selection(DIFFERENCE_REASONS, string="Difference reason", readonly=True)
+    difference_note = fields.Char(string="Difference note", readonly=True)
     state = fields.Selection(
         [("suggested", "Suggested"), ("applied", "Applied"), ("rejected", "Rejected")],
         default="suggested",
