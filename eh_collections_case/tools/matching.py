@@ -241,9 +241,16 @@ def match_payment(
     candidates: list[tuple[float, tuple[OpenInvoice, ...], str]] = []
 
     def add(confidence, subset, reason):
+        """A set once, with the best evidence found for it."""
         subset = tuple(_ordered(subset))
-        if subset and all(subset != known for _c, known, _r in candidates):
-            candidates.append((confidence, subset, reason))
+        if not subset:
+            return
+        for index, (known_confidence, known, _reason) in enumerate(candidates):
+            if known == subset:
+                if confidence > known_confidence:
+                    candidates[index] = (confidence, subset, reason)
+                return
+        candidates.append((confidence, subset, reason))
 
     if named:
         sure = {"exact": 0.0, "number": 0.03, "typo": 0.08}[how]
