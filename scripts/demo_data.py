@@ -402,9 +402,10 @@ class DemoLoader:
         company's own base rate), then score its customers."""
         Partner = self.env["res.partner"]
         for company in companies:
-            company._eh_fit_risk_model()
             customers = Partner.with_company(company)
-            customers.browse(customers._eh_risk_customer_ids())._eh_compute_risk_scores()
+            history = customers._eh_risk_history(every_customer=True)
+            company._eh_fit_risk_model(history)
+            customers.browse(customers._eh_risk_customer_ids())._eh_compute_risk_scores(history)
 
     def days_ago(self, days):
         """A moment `days` days ago, for history rows written as if in the past."""

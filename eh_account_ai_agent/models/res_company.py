@@ -117,11 +117,13 @@ class ResCompany(models.Model):
         self.ensure_one()
         return RiskModel.from_dict(self.eh_risk_model) if self.eh_risk_model else fallback_model()
 
-    def _eh_fit_risk_model(self):
-        """Refit on every invoice of this company whose outcome is known today."""
+    def _eh_fit_risk_model(self, histories=None):
+        """Refit on every invoice of this company whose outcome is known today
+        (`histories`: its customers' invoice records, when already read)."""
         self.ensure_one()
         partners = self.env["res.partner"].with_company(self)
-        histories = partners._eh_risk_history(every_customer=True)
+        if histories is None:
+            histories = partners._eh_risk_history(every_customer=True)
         model = fit_risk_model(histories, partners._eh_risk_today())
         self.sudo().eh_risk_model = model.to_dict()
         return model

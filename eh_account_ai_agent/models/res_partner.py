@@ -88,30 +88,28 @@ class ResPartner(models.Model):
     def _cron_eh_compute_risk_scores(self):
         """Nightly, per company: refit its model on its own history, then score every
         customer it invoiced, a batch per commit."""
-        rows = self.env.execute_query(
-            SQL(
-                """SELECT DISTINCT company_id FROM account_move
-                    WHERE move_type = 'out_invoice' AND state = 'posted' ORDER BY company_id"""
-            )
-        )
-        for company in self.env["res.company"].browse(company_id for (company_id,) in rows):
+        for company in self.env["res.company"].browse(self._eh_risk_invoiced(SQL("company_id"))):
             partners = self.with_company(company)
-            partners.env.company._eh_fit_risk_model()
+            # One read of the company's history: the fit and every batch's scores.
+            history = partners._eh_risk_history(every_customer=True)
+            partners.env.company._eh_fit_risk_model(history)
             ids = partners._eh_risk_customer_ids()
             self.env["ir.cron"]._commit_progress(remaining=len(ids))
             for start in range(0, len(ids), BATCH_SIZE):
                 batch = partners.browse(ids[start : start + BATCH_SIZE])
-                batch._eh_compute_risk_scores()
+                batch._eh_compute_risk_scores(history)
                 if not self.env["ir.cron"]._commit_progress(len(batch)):
                     return
 
-    def _eh_compute_risk_scores(self):
+    def _eh_compute_risk_scores(self, history=None):
         """Score these commercial partners in the environment's company: its posted
-        customer invoices only, in its currency, with its fitted model."""
+        customer invoices only, in its currency, with its fitted model. `history`: the
+        company's invoice records when the caller has read them already."""
         company = self.env.company
         model = company._eh_risk_model()
         today = self._eh_risk_today()
-        history = self._eh_risk_history()
+        if history is None:
+            history = self._eh_risk_history()
         extra = self._eh_risk_extra_counts()
         orders = self._eh_risk_open_orders()
         now = fields.Datetime.now()
@@ -141,29 +139,32 @@ class ResPartner(models.Model):
         return fields.Date.context_today(self)
 
     @api.model
-    def _eh_risk_customer_ids(self):
-        """Commercial partners with a posted customer invoice in the environment's company."""
+    def _eh_risk_invoiced(self, column, condition=None):
+        """The distinct values of `column` over posted customer invoices, narrowed by
+        `condition`: the companies and customers the score is about."""
         rows = self.env.execute_query(
             SQL(
-                """SELECT DISTINCT commercial_partner_id FROM account_move
-                    WHERE move_type = 'out_invoice' AND state = 'posted' AND company_id = %s
-                      AND commercial_partner_id IS NOT NULL
-                    ORDER BY commercial_partner_id""",
-                self.env.company.id,
+                """SELECT DISTINCT %(column)s FROM account_move
+                    WHERE move_type = 'out_invoice' AND state = 'posted'
+                      AND commercial_partner_id IS NOT NULL %(condition)s
+                    ORDER BY 1""",
+                column=column,
+                condition=condition or SQL(),
             )
         )
-        return [partner_id for (partner_id,) in rows]
+        return [value for (value,) in rows]
+
+    @api.model
+    def _eh_risk_customer_ids(self):
+        """Commercial partners with a posted customer invoice in the environment's company."""
+        return self._eh_risk_invoiced(
+            SQL("commercial_partner_id"), SQL("AND company_id = %s", self.env.company.id)
+        )
 
     def _eh_risk_companies(self):
         """The companies with a posted invoice to these customers."""
-        rows = self.env.execute_query(
-            SQL(
-                """SELECT DISTINCT company_id FROM account_move
-                    WHERE move_type = 'out_invoice' AND state = 'posted' AND commercial_partner_id IN %s""",
-                tuple(self.ids) or (0,),
-            )
-        )
-        return self.env["res.company"].browse(company_id for (company_id,) in rows)
+        condition = SQL("AND commercial_partner_id IN %s", tuple(self.ids) or (0,))
+        return self.env["res.company"].browse(self._eh_risk_invoiced(SQL("company_id"), condition))
 
     def _eh_risk_history(self, every_customer=False):
         """Invoice records per commercial partner in the environment's company, amounts

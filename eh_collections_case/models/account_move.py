@@ -71,12 +71,12 @@ class AccountMove(models.Model):
         needs none)."""
         posted = super()._post(soft)
         self.env["eh.collections.case"]._ledger_changed(posted.line_ids)
-        payments = posted.filtered(lambda move: move.origin_payment_id or move.statement_line_id)
-        if payments:
+        cash = posted.line_ids.filtered_domain(self.env["account.move.line"]._eh_collected_domain())
+        if cash:
             pending = self.env.cr.precommit.data.setdefault(PENDING_MATCHES, set())
             if not pending:
                 self.env.cr.precommit.add(self.env["eh.collections.payment.match"]._suggest_pending)
-            pending.update(payments.line_ids.ids)
+            pending.update(cash.ids)
         return posted
 
     def button_draft(self):

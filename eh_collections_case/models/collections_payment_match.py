@@ -1,4 +1,5 @@
 import logging
+from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -238,6 +239,11 @@ class CollectionsPaymentMatch(models.Model):
             & Domain("company_id", "in", cases.company_id.ids)
             & Domain("partner_id.commercial_partner_id", "in", cases.partner_id.ids)
         )
+        # The open invoices of each customer by currency, per invoice: read once for all the payments.
+        invoice_lines = defaultdict(lambda: defaultdict(lambda: AML.sudo().browse()))
+        for line in open_lines:
+            key = (line.company_id.id, line.partner_id.commercial_partner_id.id, line.currency_id.id)
+            invoice_lines[key][line.move_id] |= line
         existing = self.sudo().search([("move_line_id", "in", payment_lines.ids)])
         rejected = {}
         for match in existing.filtered(lambda m: m.state == "rejected"):
@@ -248,21 +254,21 @@ class CollectionsPaymentMatch(models.Model):
             for line in payment_lines:
                 case = case_of.get((line.company_id.id, line.partner_id.commercial_partner_id.id))
                 if case:
-                    made |= self._suggest_one(case, line, open_lines, rejected.get(line.id, set()))
+                    # Never mix currencies unless the payment does: its own currency only.
+                    lines_by_invoice = invoice_lines[
+                        (case.company_id.id, case.partner_id.id, line.currency_id.id)
+                    ]
+                    made |= self._suggest_one(case, line, lines_by_invoice, rejected.get(line.id, set()))
         (cases & (made.case_id | existing.exists().case_id))._sync_match_activity()
         return made
 
-    def _suggest_one(self, case, payment_line, open_lines, rejected):
+    def _suggest_one(self, case, payment_line, lines_by_invoice, rejected):
+        """Create the suggestions for one payment line from its customer's open invoice
+        lines in the payment's currency ({invoice: its open receivable lines})."""
         currency = payment_line.currency_id
         factor = 10**currency.decimal_places
-        mine = open_lines.filtered(
-            lambda ln: ln.company_id == case.company_id
-            and ln.partner_id.commercial_partner_id == case.partner_id
-            and ln.currency_id == currency  # never mix currencies unless the payment does
-        )
         invoices = []
-        for move in mine.move_id:
-            lines = mine.filtered(lambda ln, m=move: ln.move_id == m)
+        for move, lines in lines_by_invoice.items():
             residual = sum(lines.mapped("amount_residual_currency"))
             discounted = None
             eligible = move.is_invoice() and move._is_eligible_for_early_payment_discount(

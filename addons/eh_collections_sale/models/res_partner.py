@@ -28,9 +28,9 @@ class ResPartner(models.Model):
             result[partner_id] = result.get(partner_id, 0.0) + amount
         return result
 
-    def _eh_compute_risk_scores(self):
+    def _eh_compute_risk_scores(self, history=None):
         """A score at or above the company's threshold proposes tighter credit terms."""
-        result = super()._eh_compute_risk_scores()
+        result = super()._eh_compute_risk_scores(history)
         company = self.env.company
         threshold = company.eh_credit_proposal_risk
         risky = self.filtered(lambda p: threshold and p.eh_risk_score >= threshold)
