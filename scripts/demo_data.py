@@ -83,6 +83,9 @@ SECOND_COMPANY_CUSTOMERS = [
     ("Elbe Maschinenbau AG", "Florian Braun"),
     ("Fjord Seafood AS", "Ingrid Hansen"),
 ]
+# The languages the Belgian company's customers read: their statements and reminders
+# come in them, with their date formats (the suite's French terms are loaded).
+SECOND_COMPANY_LANGS = {"Boulangerie du Parc": "fr_BE", "Canal Logistiek BV": "nl_BE"}
 STREETS = ["Main", "Oak", "Lake", "Hill", "Mill", "Station"]
 CITIES = ["Springfield", "Riverton", "Fairview", "Kingston"]
 DEMO_REF = "DEMO-"
@@ -372,9 +375,12 @@ class DemoLoader:
             partner, _contacts = self._customer(main, name, None, index)
             moves = self._ledger(main, partner, None, profiles[index % len(profiles)])
             self._story(main, partner, moves, index)
+        self._languages()
         for name, contact in SECOND_COMPANY_CUSTOMERS:
             index += 1
             partner, contacts = self._customer(europe, name, contact, index)
+            if name in SECOND_COMPANY_LANGS:
+                (partner | contacts).lang = SECOND_COMPANY_LANGS[name]
             moves = self._ledger(europe, partner, contacts, profiles[index % len(profiles)])
             self._story(europe, partner, moves, index)
         self._history(main, collector, index)
@@ -382,6 +388,7 @@ class DemoLoader:
         self._instalments(main)
         duplicate = self._duplicate(main, index + 1)
         cases = self._work_cases(main | europe, collector)
+        self._approvals(europe)
         self._merge(duplicate)
         self._payment_plans(main)
         self._cash_application(main)
@@ -395,6 +402,26 @@ class DemoLoader:
         self.env["eh.collections.snapshot"]._backfill_all_companies()
         self._risk_scores(main | europe)
         return DemoSummary(self.customers, self.invoices, self.payments, self.credit_notes, len(cases))
+
+    def _languages(self):
+        for lang in set(SECOND_COMPANY_LANGS.values()):
+            self.env["res.lang"]._activate_lang(lang)
+        Module = self.env["ir.module.module"]
+        suite = Module.search([("name", "=like", "eh\\_%"), ("state", "=", "installed")])
+        Module._load_module_terms(suite.mapped("name"), list(SECOND_COMPANY_LANGS.values()))
+
+    def _approvals(self, company):
+        """A manager's To approve queue: the Belgian company's final notice needs a
+        person's approval, so what the daily run finds due at it waits there."""
+        standard = self.env["eh.collections.strategy"].search(
+            [("company_id", "=", company.id), ("is_default", "=", True)]
+        )
+        standard.level_ids.filtered(lambda level: level.tone == "final").needs_approval = True
+        Followup = self.env["eh.collections.followup"]
+        for case, level in self.env["eh.collections.case"]._due_followups([("company_id", "=", company.id)]):
+            reason = case._approval_reason(level)
+            if reason:
+                Followup._queue(case, level, reason=reason)
 
     def _risk_scores(self, companies):
         """What the nightly risk cron does: fit each company's model on its history

@@ -17,7 +17,9 @@ class AiAgent(models.AbstractModel):
         """The next step for one case snapshot: the ladder's, with the narrative and
         second opinion of the company's provider if it has one (asked with its
         timeout). Audits the call and caches an accepted answer."""
-        suggestion = suggest(snapshot, company._eh_ai_thresholds(), company._eh_ai_provider())
+        suggestion = suggest(
+            snapshot, company._eh_ai_thresholds(), company._eh_ai_provider(), company._eh_ai_money()
+        )
         if suggestion.trace:
             opinion = suggestion.second_opinion
             self._audit(

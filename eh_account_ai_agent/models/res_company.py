@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_amount
 
 from ..tools import ProviderConfig, RiskModel, Thresholds, fit_risk_model, make_provider
 from ..tools.risk import MIN_SAMPLES, fallback_model
@@ -83,6 +84,11 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     self.env._("The next-action thresholds are not valid: %(reason)s.", reason=error)
                 ) from error
+
+    def _eh_ai_money(self):
+        """How the ladder's rationale writes this company's amounts: as Odoo does."""
+        self.ensure_one()
+        return lambda amount: format_amount(self.env, amount, self.currency_id)
 
     def _eh_ai_thresholds(self):
         """The ladder's thresholds of this company (raises ValueError when incoherent)."""

@@ -6,6 +6,7 @@ never replace it nor offer a step the rules forbid.
 """
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from .actions import ACTION_CODES, Action, Priority
@@ -74,12 +75,16 @@ class Suggestion:
         return replace(self, source="deterministic", fallback_reason=reason, trace=trace, second_opinion=None)
 
 
-def _money(snapshot: CaseSnapshot) -> str:
-    return f"{snapshot.total_overdue:,.2f} {snapshot.currency}"
+# Writes an amount of the snapshot's currency as the reader expects it (Odoo passes
+# its own `format_amount`); by default "1,234.50 EUR".
+Money = Callable[[float], str]
 
 
-def deterministic_suggest(snapshot: CaseSnapshot, thresholds: Thresholds) -> Suggestion:
-    """The ladder's answer for a case. Rules, in order:
+def deterministic_suggest(
+    snapshot: CaseSnapshot, thresholds: Thresholds, money: Money | None = None
+) -> Suggestion:
+    """The ladder's answer for a case, its rationale in words with the amount written
+    by `money`. Rules, in order:
 
     1. active payment plan or promise: monitor;
     (an open dispute: manual review, before any escalation;)
@@ -92,11 +97,12 @@ def deterministic_suggest(snapshot: CaseSnapshot, thresholds: Thresholds) -> Sug
     8. anything else: manual review.
     """
     days, t = snapshot.days_overdue, thresholds
+    overdue = money(snapshot.total_overdue) if money else f"{snapshot.total_overdue:,.2f} {snapshot.currency}"
     if snapshot.active_payment_plan:
         return Suggestion(
             Action.MONITOR,
             Priority.LOW,
-            f"Rule 1 (monitor): the customer is paying by an agreed payment plan; no escalation while it "
+            f"Monitor: the customer is paying by an agreed payment plan; no escalation while it "
             f"holds, whatever the {days} days overdue.",
             "R1_payment_plan",
         )
@@ -104,7 +110,7 @@ def deterministic_suggest(snapshot: CaseSnapshot, thresholds: Thresholds) -> Sug
         return Suggestion(
             Action.MONITOR,
             Priority.LOW,
-            f"Rule 1 (monitor): the customer has a promise to pay running; no escalation while it holds, "
+            f"Monitor: the customer has a promise to pay running; no escalation while it holds, "
             f"whatever the {days} days overdue.",
             "R1_active_promise",
         )
@@ -112,7 +118,7 @@ def deterministic_suggest(snapshot: CaseSnapshot, thresholds: Thresholds) -> Sug
         return Suggestion(
             Action.MANUAL_REVIEW,
             Priority.MEDIUM,
-            f"Open dispute: {_money(snapshot)} overdue for {days} days is contested; resolve the dispute "
+            f"Open dispute: {overdue} overdue for {days} days is contested; resolve the dispute "
             "before any reminder or escalation.",
             "R0_open_dispute",
         )
@@ -120,7 +126,7 @@ def deterministic_suggest(snapshot: CaseSnapshot, thresholds: Thresholds) -> Sug
         return Suggestion(
             Action.ESCALATE_BROKEN_PROMISE,
             Priority.HIGH,
-            f"Rule 2 (escalate_broken_promise): a promise to pay lapsed unkept with {_money(snapshot)} "
+            f"Escalate the broken promise: a promise to pay lapsed unkept with {overdue} "
             f"still overdue after {days} days; a manager should review.",
             "R2_broken_promise",
         )
@@ -128,8 +134,8 @@ def deterministic_suggest(snapshot: CaseSnapshot, thresholds: Thresholds) -> Sug
         return Suggestion(
             Action.WRITE_OFF_REVIEW,
             Priority.HIGH,
-            f"Rule 3 (write_off_review): {days} days overdue reaches the {t.write_off}-day write-off "
-            f"threshold; review {_money(snapshot)} for write-off or provision.",
+            f"Write-off review: {days} days overdue reaches the {t.write_off}-day write-off "
+            f"threshold; review {overdue} for write-off or provision.",
             "R3_write_off",
         )
     letter_age = snapshot.days_since_demand_letter
@@ -142,7 +148,7 @@ def deterministic_suggest(snapshot: CaseSnapshot, thresholds: Thresholds) -> Sug
         return Suggestion(
             Action.REFER_TO_COLLECTIONS_AGENCY,
             Priority.HIGH,
-            f"Rule 4 (refer_to_collections_agency): {days} days overdue reaches the {t.agency}-day agency "
+            f"Refer to a collections agency: {days} days overdue reaches the {t.agency}-day agency "
             f"threshold and the demand letter went out {letter_age} days ago "
             f"(at least {t.agency_days_after_letter}) without payment.",
             "R4_agency",
@@ -151,15 +157,15 @@ def deterministic_suggest(snapshot: CaseSnapshot, thresholds: Thresholds) -> Sug
         return Suggestion(
             Action.SEND_DEMAND_LETTER,
             Priority.HIGH,
-            f"Rule 5 (send_demand_letter): {days} days overdue reaches the {t.demand_letter}-day "
-            f"demand-letter threshold and no demand letter was sent; {_money(snapshot)} overdue.",
+            f"Send the demand letter: {days} days overdue reaches the {t.demand_letter}-day "
+            f"demand-letter threshold and no demand letter was sent; {overdue} overdue.",
             "R5_demand_letter",
         )
     if days >= t.phone and snapshot.followup_count > 0 and not snapshot.demand_letter_sent:
         return Suggestion(
             Action.PHONE_CALL,
             Priority.MEDIUM,
-            f"Rule 6 (phone_call): {days} days overdue reaches the {t.phone}-day phone threshold after "
+            f"Call the customer: {days} days overdue reaches the {t.phone}-day phone threshold after "
             f"{snapshot.followup_count} follow-up(s) without payment; call the customer.",
             "R6_phone",
         )
@@ -167,7 +173,7 @@ def deterministic_suggest(snapshot: CaseSnapshot, thresholds: Thresholds) -> Sug
         return Suggestion(
             Action.SEND_FIRST_CONTACT_EMAIL,
             Priority.MEDIUM,
-            f"Rule 7 (send_first_contact_email): {days} days overdue reaches the {t.first_contact}-day "
+            f"Send the first reminder: {days} days overdue reaches the {t.first_contact}-day "
             "first-contact threshold and the customer was never followed up.",
             "R7_first_contact",
         )
@@ -180,16 +186,16 @@ def _waiting_rationale(snapshot: CaseSnapshot, t: Thresholds) -> str:
         letter_age = snapshot.days_since_demand_letter
         wait = "" if letter_age is None else f" {letter_age} days ago"
         return (
-            f"Rule 8 (manual_review): the demand letter went out{wait}; at {days} days overdue, wait for "
+            f"Review by hand: the demand letter went out{wait}; at {days} days overdue, wait for "
             f"the {t.agency}-day agency threshold and {t.agency_days_after_letter} days after the letter."
         )
     if days < t.first_contact:
         return (
-            f"Rule 8 (manual_review): {days} days overdue is under the {t.first_contact}-day first-contact "
+            f"Review by hand: {days} days overdue is under the {t.first_contact}-day first-contact "
             "threshold; nothing to do yet."
         )
     return (
-        f"Rule 8 (manual_review): {days} days overdue after {snapshot.followup_count} follow-up(s) sits "
+        f"Review by hand: {days} days overdue after {snapshot.followup_count} follow-up(s) sits "
         f"between thresholds (phone at {t.phone}, demand letter at {t.demand_letter}); review by hand."
     )
 

@@ -5,7 +5,7 @@ import re
 from dataclasses import astuple, replace
 
 from .actions import Action, Priority
-from .ladder import CallClock, SecondOpinion, Suggestion, deterministic_suggest, guardrail_violation
+from .ladder import CallClock, Money, SecondOpinion, Suggestion, deterministic_suggest, guardrail_violation
 from .providers import ProviderError
 from .snapshot import CaseSnapshot, Thresholds
 
@@ -138,15 +138,18 @@ def load_json_object(text: str) -> tuple[dict | None, str]:
     return answer, ""
 
 
-def suggest(snapshot: CaseSnapshot, thresholds: Thresholds, provider=None) -> Suggestion:
+def suggest(
+    snapshot: CaseSnapshot, thresholds: Thresholds, provider=None, money: Money | None = None
+) -> Suggestion:
     """The next step for a case: always the ladder's action and priority.
 
     With a provider, asks it once for the narrative; an answer for another allowed
     step becomes a second opinion. Any error, timeout, non-JSON, schema or guardrail
     failure returns the ladder's answer unchanged, with `fallback_reason` saying why.
-    With a provider the answer carries a `trace` for the audit log.
+    With a provider the answer carries a `trace` for the audit log. `money` writes the
+    amounts of the ladder's rationale.
     """
-    baseline = deterministic_suggest(snapshot, thresholds)
+    baseline = deterministic_suggest(snapshot, thresholds, money)
     if provider is None:
         return baseline
     clock = CallClock(PROMPT_VERSION, snapshot.digest())

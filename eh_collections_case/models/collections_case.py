@@ -69,6 +69,19 @@ class CollectionsCase(models.Model):
     def _read_group_stage_ids(self, stages, domain):
         return stages.search([("active", "=", True)], order=stages._order)
 
+    @api.model
+    def _action_open_cases(self):
+        """The cases as the Cases menu opens them: the open ones, and for a collector
+        (not a manager) only their own."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "eh_collections_case.eh_collections_case_action"
+        )
+        context = {"search_default_filter_open": 1}
+        if not self.env.user.has_group("eh_collections_case.group_collections_manager"):
+            context["search_default_filter_my_cases"] = 1
+        action["context"] = context
+        return action
+
     def _today(self):
         """The case company's today (see `res.company._eh_collections_today`)."""
         return (self.company_id[:1] or self.env.company)._eh_collections_today()

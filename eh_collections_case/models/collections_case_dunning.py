@@ -16,7 +16,11 @@ class CollectionsCase(models.Model):
     level_id = fields.Many2one("eh.collections.level", index=True, readonly=True, check_company=True)
     followup_asap = fields.Boolean(readonly=True, help="Send the next level without waiting (an escalation).")
     strategy_id = fields.Many2one(
-        "eh.collections.strategy", compute="_compute_ladder", help="The customer's, else the company default."
+        "eh.collections.strategy",
+        compute="_compute_strategy_id",
+        store=True,
+        index=True,
+        help="The customer's, else the company default.",
     )
     next_level_id = fields.Many2one(
         "eh.collections.level",
@@ -26,10 +30,16 @@ class CollectionsCase(models.Model):
     )
     next_followup_date = fields.Date(
         compute="_compute_ladder",
-        string="Next follow-up",
+        string="Next follow-up date",
         help="When the follow-up cron sends the next level: never before today, after the wait since "
         "the last follow-up, a pause and a promise. Empty while the case is disputed or paused until "
         "resumed.",
+    )
+    next_followup_label = fields.Char(
+        compute="_compute_ladder",
+        string="Next follow-up",
+        help="What the follow-up cron does next and when: the level and its date, the promise it "
+        "waits for, or the hold that stops it.",
     )
     eh_reminder_partner_id = fields.Many2one(
         "res.partner", compute="_compute_eh_reminder_partner_id", string="Reminders to"
@@ -46,16 +56,33 @@ class CollectionsCase(models.Model):
             "the ladder position moves when a reminder is sent: the follow-up cron, Send reminders or "
             "the To approve queue (action_escalate sends the next level without waiting)."
         )
-        return {**super()._source_of_truth_fields(), **dict.fromkeys(("level_id", "followup_asap"), origin)}
+        strategy = self.env._(
+            "it is the customer's strategy: set it on the customer (eh_collections_strategy_id)."
+        )
+        return {
+            **super()._source_of_truth_fields(),
+            **dict.fromkeys(("level_id", "followup_asap"), origin),
+            "strategy_id": strategy,
+        }
 
     def _compute_eh_reminder_partner_id(self):
         for case in self:
             invoicing = case.partner_id.child_ids.filtered(lambda c: c.type == "invoice" and c.email)
             case.eh_reminder_partner_id = invoicing[:1] or case.partner_id
 
+    @api.depends("partner_id", "company_id", "partner_id.eh_collections_strategy_id")
+    def _compute_strategy_id(self):
+        # Stored so that cases group and count by strategy; a change of default or of
+        # a strategy's activity recomputes the company's cases (eh.collections.strategy).
+        Strategy = self.env["eh.collections.strategy"]
+        for company in self.company_id:
+            mine = self.filtered(lambda c, co=company: c.company_id == co)
+            strategies = Strategy._for_partners(mine.partner_id, company)
+            for case in mine:
+                case.strategy_id = strategies[case.partner_id.id]
+
     @api.depends(
-        "partner_id",
-        "company_id",
+        "strategy_id",
         "state",
         "level_id",
         "followup_asap",
@@ -72,15 +99,40 @@ class CollectionsCase(models.Model):
     )
     @api.depends_context("tz")
     def _compute_ladder(self):
-        Strategy = self.env["eh.collections.strategy"]
-        strategies = {}
-        for company in self.company_id:
-            mine = self.filtered(lambda c, co=company: c.company_id == co)
-            for partner_id, strategy in Strategy._for_partners(mine.partner_id, company).items():
-                strategies[partner_id, company.id] = strategy
         for case in self:
-            case.strategy_id = strategies.get((case.partner_id.id, case.company_id.id), Strategy)
             case.next_level_id, case.next_followup_date = case._next_reminder()
+            case.next_followup_label = case._next_followup_label()
+
+    def _next_followup_label(self):
+        """The next follow-up in words, as the cron will do it (`_next_reminder`)."""
+        self.ensure_one()
+        level, when = self.next_level_id, self.next_followup_date
+        if self.state != "open" or self.total_overdue_amount <= 0:
+            return self.env._("Nothing to collect")
+        if self.disputed:
+            return self.env._("On hold: in dispute")
+        if self.paused and not self.pause_until:
+            return self.env._("On hold until resumed")
+        if self.payment_plan_id:
+            return self.env._("On hold: payment plan running")
+        if not level:
+            return self.env._("No level left on the ladder")
+        step = (
+            self.env._("%(level)s today", level=level.name)
+            if when == self._today()
+            else self.env._("%(level)s on %(date)s", level=level.name, date=format_date(self.env, when))
+        )
+        if self.paused:
+            return self.env._(
+                "%(step)s, on hold until %(date)s", step=step, date=format_date(self.env, self.pause_until)
+            )
+        if self.has_active_promise:
+            return self.env._(
+                "%(step)s, if the promise of %(date)s is not kept",
+                step=step,
+                date=format_date(self.env, self.promise_date),
+            )
+        return step
 
     # -- the ladder ----------------------------------------------------------------
 

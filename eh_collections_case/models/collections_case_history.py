@@ -94,7 +94,7 @@ class CollectionsCase(models.Model):
 
     def _apply_logged_actions(self, actions):
         """What new log rows do to their case: a chatter line each, a promise becomes
-        the current promise, the stage moves (first contact, promise), and the modules
+        the current promise, the stage moves (first reminder, first contact, promise), and the modules
         that follow the case hear of it. Called by `eh.collections.action.create`."""
         self.ensure_one()
         for action in actions:
@@ -104,8 +104,12 @@ class CollectionsCase(models.Model):
         if promise:
             self._record_promise(promise.promise_amount, promise.promise_date)
             self._move_to_stage("promised")
-        elif self.stage_id.stage_type in (False, "new") and any(
+        elif self.stage_id.stage_type in (False, "new", "reminded") and any(
             a.contact_made and a.action_type in OUTREACH_TYPES for a in done
         ):
             self._move_to_stage("contacted")
+        elif self.stage_id.stage_type in (False, "new") and any(
+            a.level_id and a.action_type in OUTREACH_TYPES for a in done
+        ):
+            self._move_to_stage("reminded")
         self._on_case_changed()

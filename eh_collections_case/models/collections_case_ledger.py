@@ -19,8 +19,12 @@ LEDGER_FIELDS = (
     "days_overdue_max",
     "oldest_due_date",
     "overdue_invoice_count",
+    "aging_bucket",
     *(bucket.field for bucket in AGING_BUCKETS),
 )
+# The figures a customer who drops out of the aggregation keeps empty (the others are
+# zeroed).
+EMPTIED_FIELDS = ("oldest_due_date", "aging_bucket")
 
 
 def aging_bucket_sums():
@@ -41,6 +45,20 @@ def aging_bucket_sums():
         )
 
     return SQL(", ").join(bucket_sum(bucket) for bucket in AGING_BUCKETS)
+
+
+def aging_bucket_of(age):
+    """The key of the aging bucket (tools/aging.py) that the SQL expression `age` falls in."""
+
+    def when(bucket):
+        bounds = [SQL("TRUE")]
+        if bucket.low is not None:
+            bounds.append(SQL("%s >= %s", age, bucket.low))
+        if bucket.high is not None:
+            bounds.append(SQL("%s <= %s", age, bucket.high))
+        return SQL("WHEN %s THEN %s", SQL(" AND ").join(bounds), bucket.key)
+
+    return SQL("CASE %s END", SQL(" ").join(when(bucket) for bucket in AGING_BUCKETS))
 
 
 class CollectionsCase(models.Model):
@@ -67,6 +85,15 @@ class CollectionsCase(models.Model):
     unapplied_credit_amount = fields.Monetary(string="Unapplied credits", readonly=True, aggregator="sum")
     days_overdue_max = fields.Integer(string="Days overdue", readonly=True, aggregator="max")
     oldest_due_date = fields.Date(string="Oldest due date", readonly=True)
+    aging_bucket = fields.Selection(
+        [
+            (bucket.key, bucket.label if bucket.low is None else f"{bucket.label} days")
+            for bucket in AGING_BUCKETS
+        ],
+        string="Aging",
+        readonly=True,
+        help="The aging bucket of the oldest overdue invoice.",
+    )
     overdue_invoice_count = fields.Integer(string="Overdue invoices (count)", readonly=True, aggregator="sum")
     # One Monetary field per aging bucket (amount_not_due, amount_1_30, ...), made from
     # AGING_BUCKETS in the class body, so that the fields, the refresh SQL, the
@@ -230,6 +257,7 @@ class CollectionsCase(models.Model):
                    overdue AS overdue_invoice_amount,
                    credits AS unapplied_credit_amount,
                    days_overdue_max, oldest_due_date, overdue_invoice_count,
+                   %(aging_bucket)s AS aging_bucket,
                    %(bucket_columns)s
               FROM totals
              WHERE overdue - credits > 0
@@ -245,6 +273,7 @@ class CollectionsCase(models.Model):
             ),
             overdue=overdue,
             buckets=aging_bucket_sums(),
+            aging_bucket=aging_bucket_of(SQL("days_overdue_max")),
             bucket_columns=SQL(", ").join(SQL.identifier(bucket.field) for bucket in AGING_BUCKETS),
             to_flush=[
                 self.env["account.move"]._fields["eh_disputed"],
@@ -292,7 +321,7 @@ class CollectionsCase(models.Model):
         self.flush_model()
         now = fields.Datetime.now()
         ident = SQL.identifier
-        amounts = [name for name in LEDGER_FIELDS if name != "oldest_due_date"]
+        amounts = [name for name in LEDGER_FIELDS if name not in EMPTIED_FIELDS]
         row = self.env.execute_query_dict(
             SQL(
                 """
@@ -317,7 +346,7 @@ class CollectionsCase(models.Model):
                 ),
                 zeroed AS (
                     UPDATE eh_collections_case c
-                       SET %(zero)s, oldest_due_date = NULL,
+                       SET %(zero)s, %(empty)s,
                            refreshed_at = %(now)s, write_uid = %(uid)s, write_date = %(now)s
                       FROM dropped
                      WHERE c.id = dropped.id AND dropped.nonzero
@@ -326,6 +355,7 @@ class CollectionsCase(models.Model):
                 SELECT (SELECT COUNT(*) FROM upserted WHERE inserted) AS created,
                        (SELECT COUNT(*) FROM upserted WHERE NOT inserted) AS updated,
                        (SELECT COUNT(*) FROM zeroed) AS zeroed,
+                       ARRAY(SELECT id FROM upserted WHERE inserted) AS created_ids,
                        ARRAY(SELECT id FROM upserted UNION SELECT id FROM zeroed) AS changed_ids,
                        ARRAY(SELECT id FROM dropped) AS dropped_ids
                 """,
@@ -344,10 +374,19 @@ class CollectionsCase(models.Model):
                 companies=tuple(company_days),
                 partner_filter=SQL("AND c.partner_id IN %s", tuple(partners.ids)) if partners else SQL(),
                 zero=SQL(", ").join(SQL("%s = 0", ident(name)) for name in amounts),
+                empty=SQL(", ").join(SQL("%s = NULL", ident(name)) for name in EMPTIED_FIELDS),
             )
         )[0]
         stats.update(created=row["created"], updated=row["updated"], zeroed=row["zeroed"])
         self.invalidate_model()
+        # Rows inserted in SQL get their stored computed fields (the strategy) here;
+        # the write stamps them again, so the cache forgets the stamp it read.
+        created = self.browse(row["created_ids"])
+        for field in self._fields.values():
+            if field.store and field.compute:
+                self.env.add_to_compute(field, created)
+        created.flush_recordset()
+        created.invalidate_recordset()
         dropped = self.browse(row["dropped_ids"])
         to_resolve = dropped.filtered(lambda c: c.company_id.eh_collections_resolve_paid_cases)
         to_resolve._resolve(self.env._("Nothing left to collect: paid or credited in full."))

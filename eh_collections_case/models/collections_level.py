@@ -45,7 +45,8 @@ class CollectionsLevel(models.Model):
     apply_statutory_interest = fields.Boolean(help="Show and charge statutory interest from this level on.")
     statement_note = fields.Text(
         translate=True,
-        help="Printed at the top of the Statement of Account this level sends (letter channel).",
+        help="Printed at the top of the Statement of Account when the case is at this level: sent by "
+        "the level's letter or printed from the case.",
     )
 
     @api.constrains("days_overdue", "min_days_since_previous")

@@ -2,6 +2,7 @@ from odoo import fields, models
 
 STAGE_TYPES = [
     ("new", "New"),
+    ("reminded", "Reminded"),
     ("contacted", "Contacted"),
     ("promised", "Promised"),
     ("disputed", "Disputed"),
@@ -30,7 +31,8 @@ class CollectionsStage(models.Model):
         required=True,
         default="new",
         help="What the workbench does with this column: refreshes open cases in 'New', "
-        "moves a case to 'Contacted' on its first contact, to 'Promised' on a promise, etc.",
+        "moves a case to 'Reminded' on its first reminder sent, "
+        "to 'Contacted' on its first contact, to 'Promised' on a promise, etc.",
     )
     active = fields.Boolean(default=True)
 

@@ -9,22 +9,76 @@ class CollectionsStrategy(models.Model):
     else the company default."""
 
     _name = "eh.collections.strategy"
+    _inherit = ["mail.thread"]
     _description = "Collections Strategy"
     _order = "sequence, id"
     _check_company_auto = True
 
-    name = fields.Char(required=True, translate=True)
+    name = fields.Char(required=True, translate=True, tracking=True)
     sequence = fields.Integer(default=10)
     company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
+        "res.company", required=True, index=True, default=lambda self: self.env.company, tracking=True
     )
-    is_default = fields.Boolean(string="Company default")
+    is_default = fields.Boolean(string="Company default", tracking=True)
     level_ids = fields.One2many("eh.collections.level", "strategy_id", string="Levels", copy=True)
-    active = fields.Boolean(default=True)
+    active = fields.Boolean(default=True, tracking=True)
+    case_count = fields.Integer(
+        compute="_compute_case_count",
+        string="Customers",
+        help="Customers with an open case that this strategy chases: its own customers, and for the "
+        "company default every customer without a strategy of its own.",
+    )
 
     _one_default = models.UniqueIndex(
         "(company_id) WHERE is_default AND active", "A company has one default collections strategy."
     )
+
+    def _compute_case_count(self):
+        counts = dict(
+            self.env["eh.collections.case"]._read_group(
+                [("strategy_id", "in", self.ids), ("state", "=", "open")], ["strategy_id"], ["__count"]
+            )
+        )
+        for strategy in self:
+            strategy.case_count = counts.get(strategy, 0)
+
+    def action_view_cases(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "eh_collections_case.eh_collections_case_action"
+        )
+        action.update(
+            domain=[("strategy_id", "=", self.id)],
+            context={"search_default_filter_open": 1},
+            name=self.env._("Customers of %(strategy)s", strategy=self.name),
+        )
+        return action
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        strategies = super().create(vals_list)
+        strategies.filtered("is_default")._recompute_company_cases()
+        return strategies
+
+    def write(self, vals):
+        companies = self.company_id
+        result = super().write(vals)
+        if {"is_default", "active", "company_id"} & set(vals):
+            self._recompute_company_cases(companies | self.company_id)
+        return result
+
+    def unlink(self):
+        companies = self.company_id
+        result = super().unlink()
+        self.browse()._recompute_company_cases(companies)
+        return result
+
+    def _recompute_company_cases(self, companies=None):
+        """Which strategy a case follows hangs on the company default and on which
+        strategies are active: recompute the cases of the companies concerned."""
+        Case = self.env["eh.collections.case"].sudo()
+        cases = Case.search([("company_id", "in", (companies or self.company_id).ids)])
+        self.env.add_to_compute(Case._fields["strategy_id"], cases)
 
     @api.constrains("level_ids")
     def _check_levels(self):

@@ -30,7 +30,7 @@ DEFAULT_LADDERS = [
 # Printed at the top of the Statement of Account that a letter level sends.
 DEMAND_NOTE = (
     "Despite our reminders, the invoices below are still unpaid. Unless the total due reaches us "
-    "within 8 days of this letter, we will pass the matter on for recovery, with the interest and "
+    "by the date above, we will pass the matter on for recovery, with the interest and "
     "costs the law allows."
 )
 
@@ -70,6 +70,13 @@ class ResCompany(models.Model):
         "(with a log row) instead of only zeroing its amounts.",
     )
 
+    eh_demand_days = fields.Integer(
+        string="Days to pay a reminder",
+        default=8,
+        required=True,
+        help="The days the firm and final reminders and the demand letter give the customer to pay: "
+        "the emails say 'within N days' and the statement a letter level sends prints the date.",
+    )
     eh_dso_period_days = fields.Integer(
         string="DSO period (days)",
         default=90,
@@ -133,6 +140,9 @@ class ResCompany(models.Model):
     _eh_cash_fee_tolerance_positive = models.Constraint(
         "CHECK (eh_cash_fee_tolerance IS NULL OR eh_cash_fee_tolerance >= 0)",
         "The bank fee tolerance cannot be negative.",
+    )
+    _eh_demand_days_positive = models.Constraint(
+        "CHECK (eh_demand_days > 0)", "The days to pay a reminder must be at least one."
     )
     _eh_dso_period_positive = models.Constraint(
         "CHECK (eh_dso_period_days BETWEEN 1 AND 366)",

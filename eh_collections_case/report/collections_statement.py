@@ -1,4 +1,5 @@
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import api, models
 from odoo.fields import Domain
@@ -43,6 +44,9 @@ class ReportCollectionsStatement(models.AbstractModel):
             limit=1,
         )
         today = company._eh_collections_today()
+        # Printed from the case, the statement says what the level the case reached
+        # says when that level sends it.
+        level = level or (case.level_id if case else None)
         AML = self.env["account.move.line"].sudo()
         lines = AML.search(
             AML._eh_open_receivable_domain()
@@ -102,6 +106,9 @@ class ReportCollectionsStatement(models.AbstractModel):
             "banks": company.partner_id.bank_ids,
             "portal_url": f"{company.get_base_url()}/my/invoices",
             "level": level,
+            "pay_by": today + timedelta(days=company.eh_demand_days)
+            if level and level.statement_note
+            else None,
             "plan": case.payment_plan_id if case else self.env["eh.collections.payment.plan"],
         }
 

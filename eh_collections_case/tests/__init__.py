@@ -10,6 +10,7 @@ from . import (
     test_live_refresh,
     test_payment_match,
     test_payment_plans,
+    test_screens,
     test_source_of_truth,
     test_statement,
     test_ui,

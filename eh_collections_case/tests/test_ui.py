@@ -28,6 +28,7 @@ class TestCollectionsUi(HttpCase):
         )
         invoice.action_post()
         case = self.env["eh.collections.case"].create({"partner_id": customer.id})
+        case.user_id = self.env["res.users"].search([("login", "=", "collector_tour")])  # My cases
         self.assertAlmostEqual(
             case.total_overdue_amount, 500, msg="a case made by hand takes its figures from the ledger"
         )
@@ -36,6 +37,54 @@ class TestCollectionsUi(HttpCase):
         self.assertEqual(call.action_type, "call")
         self.assertTrue(call.contact_made)
         self.assertEqual(call.user_id.login, "collector_tour")
+
+    def test_collector_morning_from_my_cases(self):
+        collector = new_test_user(
+            self.env,
+            login="morning_tour",
+            password="morning_tour",
+            groups="eh_collections_case.group_collections_user",
+        )
+        colleague = new_test_user(
+            self.env, login="morning_colleague", groups="eh_collections_case.group_collections_user"
+        )
+        today = fields.Date.context_today(collector)
+        cases = {}
+        for name, days_overdue, user in (
+            ("Morning Old Debt Ltd", 400, collector),
+            ("Morning Promised Ltd", 50, collector),
+            ("Morning Paused Ltd", 40, collector),
+            ("Morning Colleague Case", 45, colleague),
+        ):
+            customer = self.env["res.partner"].create({"name": name, "is_company": True})
+            self.env["account.move"].create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": customer.id,
+                    "invoice_date": today - timedelta(days=days_overdue + 30),
+                    "invoice_date_due": today - timedelta(days=days_overdue),
+                    "invoice_line_ids": [
+                        (0, 0, {"name": "Service", "price_unit": 800, "tax_ids": [(5, 0, 0)]})
+                    ],
+                }
+            ).action_post()
+            case = self.env["eh.collections.case"].create({"partner_id": customer.id, "user_id": user.id})
+            cases[name] = case
+        cases["Morning Promised Ltd"].with_user(collector)._log_action(
+            [{"action_type": "promise", "promise_amount": 800, "promise_date": today + timedelta(days=5)}]
+        )
+        cases["Morning Paused Ltd"].with_user(collector).action_pause("Restructuring talks")
+        # What the screens must say is what the cron will do.
+        old_debt = cases["Morning Old Debt Ltd"]
+        self.assertFalse(old_debt.level_id, "no level was sent yet")
+        self.assertEqual((old_debt.next_level_id.name, old_debt.next_followup_date), ("Demand letter", today))
+        self.assertEqual(old_debt.next_followup_label, "Demand letter today")
+        promised = cases["Morning Promised Ltd"]
+        self.assertEqual(promised.next_followup_date, today + timedelta(days=6), "the day after the promise")
+        self.assertIn("if the promise of", promised.next_followup_label)
+        self.assertFalse(cases["Morning Paused Ltd"].next_followup_date)
+        self.assertEqual(cases["Morning Paused Ltd"].next_followup_label, "On hold until resumed")
+        self.start_tour("/odoo", "eh_collections_case_collector_morning", login="morning_tour")
 
     def test_finance_manager_opens_the_dashboard(self):
         # A company of its own: other tests of the session commit receivables of the

@@ -182,11 +182,12 @@ class CollectionsCase(models.Model):
             digests = [snapshots[c.id].digest() for c in cases if c.company_id == company]
             cached[company.id] = self.env["eh.ai.suggestion.cache"]._lookup(company, digests, PROMPT_VERSION)
         thresholds_of = {company: company._eh_ai_thresholds() for company in cases.company_id}
+        money_of = {company: company._eh_ai_money() for company in cases.company_id}
         answers = {}
         for case in cases:
             snapshot = snapshots[case.id]
             thresholds = thresholds_of[case.company_id]
-            ladder = deterministic_suggest(snapshot, thresholds)
+            ladder = deterministic_suggest(snapshot, thresholds, money_of[case.company_id])
             answer = Answer(ladder.action.value, ladder.priority.value, ladder.rationale, "deterministic")
             entry = cached.get(case.company_id.id, {}).get(snapshot.digest())
             # The narrative explains one step: a cache entry for another (the

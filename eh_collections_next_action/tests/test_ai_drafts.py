@@ -59,7 +59,9 @@ class TestAiDrafts(ScriptedLLMMixin, DunningCommon):
         mail = self.env["mail.mail"].search([("subject", "=", "Your overdue invoices")])
         self.assertIn(OPENING, str(mail.body_html))
         self.assertIn("drafted with the help of AI", str(mail.body_html))
-        self.assertIn("AI draft", str(self.case.message_ids[0].body))
+        # The latest chatter note (the stage's move to Reminded is a tracking line without a body).
+        self.assertIn("AI draft", str(self.case.message_ids.filtered("body")[0].body))
+        self.assertEqual(self.case.stage_id.stage_type, "reminded", "the first reminder sent moves the stage")
 
     def test_a_draft_with_figures_of_its_own_leaves_the_template_and_says_why(self):
         self.llm.replies = [draft(closing="Pay 9,999.00 by Friday.")]

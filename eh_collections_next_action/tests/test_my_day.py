@@ -70,9 +70,7 @@ class TestMyDay(CollectionsCommon):
         plan.action_activate()
         self.quiet.invalidate_recordset()
         self.assertEqual(self.quiet.eh_ai_suggested_action, "monitor")
-        self.assertTrue(
-            self.quiet.eh_ai_suggestion_rationale.startswith("Rule 1 (monitor): the customer is paying")
-        )
+        self.assertTrue(self.quiet.eh_ai_suggestion_rationale.startswith("Monitor: the customer is paying"))
         self.assertIn(
             "only if the payment plan is broken or cancelled", self.quiet.eh_ai_suggestion_rationale
         )

@@ -299,9 +299,7 @@ class TestNextActionWithProvider(ScriptedLLMMixin, CollectionsCommon):
                 self.assertEqual(result["params"]["next"]["tag"], "soft_reload")
                 self.case.invalidate_recordset()
                 self.assertEqual(self.case.eh_ai_suggestion_source, "deterministic")
-                self.assertTrue(
-                    self.case.eh_ai_suggestion_rationale.startswith("Rule 5 (send_demand_letter)")
-                )
+                self.assertTrue(self.case.eh_ai_suggestion_rationale.startswith("Send the demand letter: "))
                 self.assertFalse(self.case.eh_ai_second_opinion_action)
 
     def test_prewarm_cron_prepares_the_narrative_once(self):

@@ -90,12 +90,12 @@ def test_dispute_before_any_escalation():
 def test_broken_promise_before_write_off():
     result = ladder(260, broken_promise=True)
     assert (result.action.value, result.priority.value) == ("escalate_broken_promise", "high")
-    assert "Rule 2" in result.rationale
+    assert result.rationale.startswith("Escalate the broken promise: ")
 
 
 def test_rationale_names_rule_and_amount():
     result = ladder(95, followup_count=1)
-    assert "Rule 5" in result.rationale
+    assert result.rationale.startswith("Send the demand letter: ")
     assert "90-day" in result.rationale
     assert "5,000.00 USD" in result.rationale
 

@@ -16,6 +16,7 @@ from eh_account_ai_agent.tools import (
     deterministic_suggest,
     guardrail_violation,
     parse_answer,
+    suggest,
 )
 from eh_account_ai_agent.tools.ladder import CallTrace, Suggestion
 from eh_account_ai_agent.tools.snapshot import CaseSnapshot as Snapshot
@@ -35,13 +36,13 @@ def answer_for(days, **flags):
         (
             10,
             {"active_promise": True},
-            "Rule 1 (monitor): the customer has a promise to pay running; no escalation while it holds, "
+            "Monitor: the customer has a promise to pay running; no escalation while it holds, "
             "whatever the 10 days overdue.",
         ),
         (
             250,
             {"active_payment_plan": True, "broken_promise": True},
-            "Rule 1 (monitor): the customer is paying by an agreed payment plan; no escalation while it holds, "
+            "Monitor: the customer is paying by an agreed payment plan; no escalation while it holds, "
             "whatever the 250 days overdue.",
         ),
         (
@@ -53,67 +54,67 @@ def answer_for(days, **flags):
         (
             50,
             {"broken_promise": True},
-            "Rule 2 (escalate_broken_promise): a promise to pay lapsed unkept with 1,234.50 EUR still overdue "
+            "Escalate the broken promise: a promise to pay lapsed unkept with 1,234.50 EUR still overdue "
             "after 50 days; a manager should review.",
         ),
         (
             200,
             {},
-            "Rule 3 (write_off_review): 200 days overdue reaches the 200-day write-off threshold; review "
+            "Write-off review: 200 days overdue reaches the 200-day write-off threshold; review "
             "1,234.50 EUR for write-off or provision.",
         ),
         (
             120,
             {"demand_letter_sent": True, "days_since_demand_letter": 14},
-            "Rule 4 (refer_to_collections_agency): 120 days overdue reaches the 120-day agency threshold and the "
+            "Refer to a collections agency: 120 days overdue reaches the 120-day agency threshold and the "
             "demand letter went out 14 days ago (at least 14) without payment.",
         ),
         (
             90,
             {},
-            "Rule 5 (send_demand_letter): 90 days overdue reaches the 90-day demand-letter threshold and no "
+            "Send the demand letter: 90 days overdue reaches the 90-day demand-letter threshold and no "
             "demand letter was sent; 1,234.50 EUR overdue.",
         ),
         (
             45,
             {"followup_count": 2},
-            "Rule 6 (phone_call): 45 days overdue reaches the 45-day phone threshold after 2 follow-up(s) "
+            "Call the customer: 45 days overdue reaches the 45-day phone threshold after 2 follow-up(s) "
             "without payment; call the customer.",
         ),
         (
             30,
             {},
-            "Rule 7 (send_first_contact_email): 30 days overdue reaches the 30-day first-contact threshold and "
+            "Send the first reminder: 30 days overdue reaches the 30-day first-contact threshold and "
             "the customer was never followed up.",
         ),
         (
             29,
             {},
-            "Rule 8 (manual_review): 29 days overdue is under the 30-day first-contact threshold; nothing to do "
+            "Review by hand: 29 days overdue is under the 30-day first-contact threshold; nothing to do "
             "yet.",
         ),
         (
             30,
             {"followup_count": 1},
-            "Rule 8 (manual_review): 30 days overdue after 1 follow-up(s) sits between thresholds (phone at 45, "
+            "Review by hand: 30 days overdue after 1 follow-up(s) sits between thresholds (phone at 45, "
             "demand letter at 90); review by hand.",
         ),
         (
             40,
             {"followup_count": 1},
-            "Rule 8 (manual_review): 40 days overdue after 1 follow-up(s) sits between thresholds (phone at 45, "
+            "Review by hand: 40 days overdue after 1 follow-up(s) sits between thresholds (phone at 45, "
             "demand letter at 90); review by hand.",
         ),
         (
             100,
             {"followup_count": 1, "demand_letter_sent": True, "days_since_demand_letter": 3},
-            "Rule 8 (manual_review): the demand letter went out 3 days ago; at 100 days overdue, wait for the "
+            "Review by hand: the demand letter went out 3 days ago; at 100 days overdue, wait for the "
             "120-day agency threshold and 14 days after the letter.",
         ),
         (
             100,
             {"followup_count": 1, "demand_letter_sent": True},
-            "Rule 8 (manual_review): the demand letter went out; at 100 days overdue, wait for the 120-day "
+            "Review by hand: the demand letter went out; at 100 days overdue, wait for the 120-day "
             "agency threshold and 14 days after the letter.",
         ),
     ],
@@ -364,3 +365,15 @@ def test_charge_messages_and_rounding():
     assert str(round_money(Decimal("-2.345"), 2)) == "-2.35"
     assert to_decimal(Decimal("1.50")) == Decimal("1.50") and str(to_decimal(Decimal("1.50"))) == "1.50"
     assert to_decimal(3) == Decimal(3) and to_decimal("7.25") == Decimal("7.25")
+
+
+def test_the_rationale_writes_amounts_with_the_given_money_format():
+    snapshot = CaseSnapshot(days_overdue=200, total_overdue=1234.5)
+    written = deterministic_suggest(snapshot, T, money=lambda amount: f"€ {amount:.2f}").rationale
+    assert written == (
+        "Write-off review: 200 days overdue reaches the 200-day write-off threshold; review € 1234.50 "
+        "for write-off or provision."
+    )
+    assert suggest(snapshot, T, money=lambda amount: "[amount]").rationale.endswith(
+        "review [amount] for write-off or provision."
+    )

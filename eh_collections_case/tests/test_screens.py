@@ -1,0 +1,98 @@
+from datetime import timedelta
+
+from odoo.exceptions import UserError
+from odoo.tests import freeze_time, tagged
+
+from .common import TODAY, DunningCommon
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestScreens(DunningCommon):
+    """What the screens show is what the suite does: the next follow-up in words, the
+    aging and strategy a case groups by, the stage a reminder moves, the statement a
+    letter level prints from the case, and one deadline in every reminder."""
+
+    def test_the_next_follow_up_in_words_matches_the_cron(self):
+        self.post_invoice(900, 400)
+        self.refresh()
+        case = self.open_case()
+        self.assertFalse(case.level_id)
+        self.assertEqual(case.next_followup_label, "Demand letter today")
+        self.assertEqual([c for c, _level in self.Case._due_followups([("id", "=", case.id)])], [case])
+        case.action_pause("Restructuring talks", TODAY + timedelta(days=10))
+        self.assertEqual(case.next_followup_label, "Demand letter on 03/26/2026, on hold until 03/25/2026")
+        case.action_resume()
+        case.action_dispute("Wrong quantities")
+        self.assertEqual(case.next_followup_label, "On hold: in dispute")
+
+    def test_aging_bucket_of_the_oldest_invoice_written_by_the_refresh(self):
+        self.post_invoice(100, 10)
+        self.post_invoice(200, 75)
+        self.post_invoice(300, 3, partner=self.other_customer)
+        self.refresh()
+        self.assertEqual(self.open_case().aging_bucket, "61_90")
+        self.assertEqual(self.open_case(self.other_customer).aging_bucket, "1_30")
+        groups = self.Case._read_group(
+            [("company_id", "=", self.company.id), ("state", "=", "open")], ["aging_bucket"], ["__count"]
+        )
+        self.assertEqual(dict(groups), {"1_30": 1, "61_90": 1})
+        self.assertEqual(
+            self.Case._fields["aging_bucket"].get_description(self.env)["selection"][-1],
+            ("over_120", "120+ days"),
+        )
+
+    def test_strategy_stored_and_followed_when_the_customer_or_the_default_changes(self):
+        self.post_invoice(100, 10)
+        self.refresh()
+        case = self.open_case()
+        self.assertEqual(case.strategy_id, self.standard)
+        self.assertEqual(self.standard.case_count, 1)
+        self.customer.with_company(self.company).eh_collections_strategy_id = self.vip
+        self.assertEqual(case.strategy_id, self.vip)
+        (self.vip | self.standard).invalidate_recordset(["case_count"])
+        self.assertEqual((self.vip.case_count, self.standard.case_count), (1, 0))
+        self.customer.with_company(self.company).eh_collections_strategy_id = False
+        self.vip.is_default, self.standard.is_default = False, False  # one default at a time
+        self.vip.is_default = True
+        self.assertEqual(case.strategy_id, self.vip, "the new company default")
+        self.assertEqual(
+            self.Case._read_group([("id", "=", case.id)], ["strategy_id"], ["__count"]), [(self.vip, 1)]
+        )
+        with self.assertRaisesRegex(UserError, "set it on the customer"):
+            case.with_user(self.manager).write({"strategy_id": self.standard.id})
+
+    def test_first_reminder_moves_the_case_to_reminded(self):
+        self.post_invoice(900, 10)
+        self.refresh()
+        case = self.open_case()
+        self.assertEqual(case.stage_id.stage_type, "new")
+        self.run_cron()
+        self.assertEqual(case.stage_id.stage_type, "reminded")
+        self.log_with_wizard(case, action_type="call", contact_made=True, note="Spoke to Edwin")
+        self.assertEqual(case.stage_id.stage_type, "contacted", "a contact moves it on")
+
+    def test_one_deadline_in_the_reminders_and_on_the_letter(self):
+        self.company.eh_demand_days = 10
+        self.post_invoice(900, 95)
+        self.refresh()
+        case = self.open_case()
+        self.run_cron()
+        self.assertIn("within 10 days", self.reminders()[0]["body"])
+        # Printed from the case at the letter level: the level's note and the date to pay by.
+        content, _kind = self.env["ir.actions.report"]._render_qweb_html(
+            "eh_collections_case.action_report_statement", case.ids
+        )
+        content = content.decode()
+        self.assertIn("we will pass the matter on for recovery", content)
+        self.assertIn("Pay by", content)
+        self.assertIn("03/25/2026", content)
+        self.assertNotIn("within 8 days", content)
+
+    def test_the_cases_menu_opens_on_my_cases_for_a_collector_only(self):
+        Case = self.env["eh.collections.case"]
+        collector_context = Case.with_user(self.collector)._action_open_cases()["context"]
+        manager_context = Case.with_user(self.manager)._action_open_cases()["context"]
+        self.assertEqual(collector_context.get("search_default_filter_my_cases"), 1)
+        self.assertNotIn("search_default_filter_my_cases", manager_context)
+        self.assertEqual(manager_context.get("search_default_filter_open"), 1)
