@@ -138,13 +138,13 @@ def main(argv=None):
     parser.add_argument("--scale", choices=SCALES, default="full")
     parser.add_argument(
         "--only",
-        choices=["refresh", "kanban", "followup", "analytics", "risk", "cash_application"],
+        choices=["refresh", "kanban", "followup", "analytics", "risk", "cash_application", "replies"],
         action="append",
     )
     args = parser.parse_args(argv)
     scale = SCALES[args.scale]
     bench = Bench(args.template, args.config)
-    only = args.only or ["refresh", "kanban", "followup", "analytics", "risk", "cash_application"]
+    only = args.only or ["refresh", "kanban", "followup", "analytics", "risk", "cash_application", "replies"]
     if "refresh" in only:
         write_results("refresh", [bench.refresh(*point) for point in scale["refresh"]])
     if "kanban" in only:
@@ -161,6 +161,9 @@ def main(argv=None):
         payments = str(scale["cash_application"])
         command = [sys.executable, str(HERE / "cash_application.py"), "--payments", payments]
         subprocess.run(command, check=True)
+    if "replies" in only:  # the labelled corpus of bench/replies: replies.json
+        say("reply reading on the labelled corpus")
+        subprocess.run([sys.executable, str(HERE / "replies.py")], check=True)
     return 0
 
 

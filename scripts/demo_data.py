@@ -393,6 +393,8 @@ class DemoLoader:
         self._payment_plans(main)
         self._cash_application(main)
         self._copilot(main, collector)
+        if "eh.collections.reply" in self.env:
+            self._replies(main | europe, collector)
         if "eh.sale.credit.hold.override" in self.env:
             self._credit_hold(main)
         # Today's figures for every case, whatever day a story's clock stood on when it
@@ -796,6 +798,76 @@ class DemoLoader:
             reason = self.env._("AI draft: a person reads it before it goes out.")
             Followup._queue_ai_draft(case, case.next_level_id, draft, reason)
         Case.search([("state", "=", "open")])._eh_copilot_sync()
+
+    def _replies(self, companies, collector):
+        """Customers' answers to reminders, fed as raw mail through Odoo's mail gateway
+        to each company's collections alias: a promise, a dispute naming an invoice, an
+        out-of-office, a French promise in the Belgian company, and a mail from nobody
+        the suite knows, left to sort. They wait in Replies to review."""
+        from email.message import EmailMessage
+        from email.utils import format_datetime, make_msgid
+
+        for company in companies:
+            if not company.alias_domain_id:
+                company.alias_domain_id = self.env["mail.alias.domain"].create(
+                    {"name": f"{_slug(company.name)}.example.com"}
+                )
+
+        def send(case, body, *, sender=None, subject="Re: Your overdue invoices", html=False, headers=None):
+            company = case.company_id if case else companies[0]
+            message = EmailMessage()
+            contact = case and (case.partner_id.child_ids.filtered("email")[:1] or case.partner_id)
+            message["From"] = sender or f"{contact.name} <{contact.email}>"
+            message["To"] = f"collections@{company.alias_domain_id.name}"
+            message["Subject"] = subject
+            message["Date"] = format_datetime(datetime.now().astimezone())
+            message["Message-Id"] = make_msgid(domain="customer.example.com")
+            for name, value in (headers or {}).items():
+                message[name] = value
+            message.set_content(body, subtype="html" if html else "plain")
+            self.env["mail.thread"].message_process(None, message.as_bytes())
+
+        Case = self.env["eh.collections.case"]
+        main = companies[0]
+        mine = Case.search(
+            [
+                ("company_id", "=", main.id),
+                ("state", "=", "open"),
+                ("user_id", "=", collector.id),
+                ("paused", "=", False),
+                ("disputed", "=", False),
+                ("has_active_promise", "=", False),
+                ("partner_id.email", "!=", False),
+            ],
+            order="days_overdue_max",
+        )
+        promised, disputed, away = mine[:3]
+        send(
+            promised,
+            "Hello,\n\nSorry for the delay: we will pay the full balance next Friday.\n\nBest regards",
+        )
+        invoice = disputed.invoice_ids.filtered(lambda move: move.move_type == "out_invoice")[:1]
+        send(
+            disputed,
+            f"<p>Hi,</p><p>{invoice.name} was for damaged goods: half of the chairs arrived broken. "
+            "We expect a credit note before we pay it.</p><p>Regards</p>",
+            html=True,
+        )
+        send(
+            away,
+            "Thank you for your email. I am out of the office until next Monday with limited access "
+            "to email.",
+            subject="Automatic reply: Your overdue invoices",
+            headers={"Auto-Submitted": "auto-replied"},
+        )
+        french = Case.search([("partner_id.lang", "=", "fr_BE"), ("state", "=", "open")], limit=1)
+        if french:
+            send(french, "Bonjour,\n\nNous réglerons le solde fin du mois.\n\nCordialement")
+        send(
+            None,
+            "Hello, who should we talk to about our account? Thanks.",
+            sender="pat@unknown-buyer.example.org",
+        )
 
     def _instalments(self, company):
         """An invoice in two instalments, the first one late: the case chases that one."""

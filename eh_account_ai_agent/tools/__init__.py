@@ -1,7 +1,7 @@
 """Pure-Python core of the collections AI agent.
 
 Nothing here imports Odoo: the snapshot of a case, the deterministic dunning
-ladder, the LLM providers and the risk score are plain functions over plain data,
+ladder, the LLM providers, the risk score and the reply reader are plain functions over plain data,
 so they run and are tested with no database and no server.
 """
 
@@ -23,6 +23,7 @@ from .providers import (
     ProviderReply,
     make_provider,
 )
+from .replies import REPLY_PROMPT_VERSION, ReplyReading, read_reply, read_reply_with_llm
 from .risk import InvoiceRecord, RiskFactor, RiskModel, RiskScore, fit_risk_model, payment_risk
 from .snapshot import CaseSnapshot, Thresholds
 from .suggest import (
@@ -38,6 +39,7 @@ __all__ = [
     "ACTION_CODES",
     "DRAFT_PROMPT_VERSION",
     "PROMPT_VERSION",
+    "REPLY_PROMPT_VERSION",
     "SYSTEM_PROMPT",
     "Action",
     "AnthropicProvider",
@@ -52,6 +54,7 @@ __all__ = [
     "ProviderError",
     "ProviderReply",
     "ReminderDraft",
+    "ReplyReading",
     "RiskFactor",
     "RiskModel",
     "RiskScore",
@@ -68,5 +71,7 @@ __all__ = [
     "parse_answer",
     "parse_draft",
     "payment_risk",
+    "read_reply",
+    "read_reply_with_llm",
     "suggest",
 ]

@@ -65,6 +65,12 @@ class CollectionsCase(models.Model):
             "strategy_id": strategy,
         }
 
+    def _eh_reminder_email_values(self):
+        """Values every reminder email of this case gets (the replies bridge sets where
+        the customer's answer goes)."""
+        self.ensure_one()
+        return {}
+
     def _compute_eh_reminder_partner_id(self):
         for case in self:
             invoicing = case.partner_id.child_ids.filtered(lambda c: c.type == "invoice" and c.email)

@@ -161,6 +161,7 @@ class CollectionsFollowupSend(models.AbstractModel):
             email_values["recipient_ids"] = [Command.set(followup.recipient_id.ids)]
         if attachments:
             email_values["attachment_ids"] = [Command.link(a.id) for a in attachments]
+        email_values.update(case._eh_reminder_email_values())
         mail_id = level.mail_template_id.with_context(eh_level_id=level.id).send_mail(
             case.id, email_values=email_values or None
         )

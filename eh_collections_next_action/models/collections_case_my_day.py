@@ -60,6 +60,7 @@ class CollectionsCase(models.Model):
         case and its snapshot). A bridge adds its own (replies waiting, plans)."""
         return [
             ("promise_due", "eh_my_day_weight_promise_due", "_eh_my_day_promise_due"),
+            ("reply_to_review", "eh_my_day_weight_reply", "_eh_my_day_reply_to_review"),
             ("instalment_due", "eh_my_day_weight_promise_due", "_eh_my_day_instalment_due"),
             ("broken_promise", "eh_my_day_weight_broken_promise", "_eh_my_day_broken_promise"),
             ("reminder_due", "eh_my_day_weight_reminder_due", "_eh_my_day_reminder_due"),
@@ -85,6 +86,13 @@ class CollectionsCase(models.Model):
                 "Instalment of %(amount)s due today",
                 amount=format_amount(self.env, sum(due.mapped("amount")), self.currency_id),
             )
+        return 0.0, None
+
+    def _eh_my_day_reply_to_review(self, snapshot):
+        """The customer answered and a collector has not read it into the case yet."""
+        waiting = self.eh_reply_ids.filtered(lambda reply: reply.state == "to_review")[:1]
+        if waiting:
+            return 1.0, self.env._("Customer replied: %(summary)s", summary=waiting.summary)
         return 0.0, None
 
     def _eh_my_day_broken_promise(self, snapshot):

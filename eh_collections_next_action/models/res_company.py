@@ -1,11 +1,14 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+# The local part of each company's collections alias: customers' replies come back to it.
+COLLECTIONS_ALIAS = "collections"
 # How much each component weighs in the order of My day (see `_eh_my_day_components`).
 MY_DAY_WEIGHTS = (
     "eh_my_day_weight_promise_due",
     "eh_my_day_weight_broken_promise",
     "eh_my_day_weight_reminder_due",
+    "eh_my_day_weight_reply",
     "eh_my_day_weight_exposure",
 )
 
@@ -32,6 +35,7 @@ class ResCompany(models.Model):
     eh_my_day_weight_promise_due = fields.Float(string="Promise due today", default=100.0)
     eh_my_day_weight_broken_promise = fields.Float(string="Broken promise", default=80.0)
     eh_my_day_weight_reminder_due = fields.Float(string="Reminder due", default=40.0)
+    eh_my_day_weight_reply = fields.Float(string="Customer reply to review", default=90.0)
     eh_my_day_weight_exposure = fields.Float(string="Risk, amount and age", default=60.0)
 
     @api.constrains("eh_ai_autonomy_max_amount", *MY_DAY_WEIGHTS)
@@ -43,3 +47,49 @@ class ResCompany(models.Model):
                 )
             if min(company[name] for name in MY_DAY_WEIGHTS) < 0:
                 raise ValidationError(self.env._("My day's weights cannot be negative."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies._eh_ensure_collections_aliases()
+        return companies
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "alias_domain_id" in vals:
+            self._eh_ensure_collections_aliases()
+        return result
+
+    @api.model
+    def _eh_ensure_collections_aliases(self):
+        """Every company that receives mail has its collections alias (also run at install)."""
+        for company in self or self.search([("alias_domain_id", "!=", False)]):
+            company._eh_collections_alias()
+
+    def _eh_collections_alias(self):
+        """The company's collections alias on its alias domain (made on first use), or
+        an empty recordset when the company has no alias domain to receive mail."""
+        self.ensure_one()
+        Alias = self.env["mail.alias"].sudo()
+        domain = self.sudo().alias_domain_id
+        if not domain:
+            return Alias
+        model = self.env["ir.model"]._get("eh.collections.case")
+        alias = Alias.search(
+            [
+                ("alias_name", "=", COLLECTIONS_ALIAS),
+                ("alias_domain_id", "=", domain.id),
+                ("alias_model_id", "=", model.id),
+            ],
+            limit=1,
+        )
+        if not alias:
+            alias = Alias.create(
+                {
+                    "alias_name": COLLECTIONS_ALIAS,
+                    "alias_domain_id": domain.id,
+                    "alias_model_id": model.id,
+                    "alias_contact": "everyone",
+                }
+            )
+        return alias

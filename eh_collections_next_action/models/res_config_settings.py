@@ -20,6 +20,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.eh_my_day_weight_reminder_due", readonly=False
     )
     eh_my_day_weight_exposure = fields.Float(related="company_id.eh_my_day_weight_exposure", readonly=False)
+    eh_my_day_weight_reply = fields.Float(related="company_id.eh_my_day_weight_reply", readonly=False)
     eh_agent_webhook_url = fields.Char(related="company_id.eh_agent_webhook_url", readonly=False)
     # The secret is write-only, as the AI key: typed here, shown back as a hint.
     eh_agent_webhook_secret_input = fields.Char(string="New shared secret", groups="base.group_system")

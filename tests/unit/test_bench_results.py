@@ -88,3 +88,24 @@ def test_cash_application_results_meet_their_targets_and_are_in_the_readme(monke
         assert entry["top1"] >= 0.9 and entry["top3"] >= 0.97
     assert entries[-1]["ms_per_payment"] <= 50
     assert bench.markdown(entries) in (RESULTS.parents[1] / "README.md").read_text()
+
+
+def test_reply_reading_results_meet_their_targets_and_are_in_the_readme(monkeypatch):
+    monkeypatch.syspath_prepend(str(RESULTS.parent))
+    bench = importlib.import_module("replies")
+    entries = json.loads((RESULTS / "replies.json").read_text())
+    assert [(entry["corpus"], entry["mode"]) for entry in entries] == [
+        ("development", "rules"),
+        ("development", "rules+llm"),
+        ("held_out", "rules"),
+        ("held_out", "rules+llm"),
+    ]
+    rules = entries[0]
+    assert rules["messages"] >= 150 and rules["languages"] == ["de", "en", "es", "fr", "nl"]
+    assert min(kind["f1"] for kind in rules["kinds"].values()) >= 0.9 and rules["dates_exact"] >= 0.95
+    corpus = bench.load_corpus()
+    assert len(corpus) == rules["messages"] and len({entry["id"] for entry in corpus}) == len(corpus)
+    for lang in rules["languages"]:
+        kinds = {entry["label"]["kind"] for entry in corpus if entry["lang"] == lang}
+        assert kinds == {"promise", "dispute", "payment_sent", "out_of_office", "other"}, lang
+    assert bench.markdown(entries) in (RESULTS.parents[1] / "README.md").read_text()
