@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.tools import format_amount, format_date
+from odoo.tools import format_amount
 
 # Cases the follow-up cron sends per commit (each in its own savepoint).
 FOLLOWUP_BATCH = 50
@@ -126,17 +126,21 @@ class CollectionsCase(models.Model):
         step = (
             self.env._("%(level)s today", level=level.name)
             if when == self._today()
-            else self.env._("%(level)s on %(date)s", level=level.name, date=format_date(self.env, when))
+            else self.env._(
+                "%(level)s on %(date)s", level=level.name, date=self.company_id._eh_format_day(when)
+            )
         )
         if self.paused:
             return self.env._(
-                "%(step)s, on hold until %(date)s", step=step, date=format_date(self.env, self.pause_until)
+                "%(step)s, on hold until %(date)s",
+                step=step,
+                date=self.company_id._eh_format_day(self.pause_until),
             )
         if self.has_active_promise:
             return self.env._(
                 "%(step)s, if the promise of %(date)s is not kept",
                 step=step,
-                date=format_date(self.env, self.promise_date),
+                date=self.company_id._eh_format_day(self.promise_date),
             )
         return step
 
@@ -249,7 +253,7 @@ class CollectionsCase(models.Model):
         return self.env._(
             "Next reminder: %(level)s on %(date)s, %(how)s.",
             level=level.name,
-            date=format_date(self.env, when),
+            date=self.company_id._eh_format_day(when),
             how=how,
         )
 

@@ -19,7 +19,9 @@ class CollectionsLevel(models.Model):
         "eh.collections.strategy", required=True, index=True, ondelete="cascade", check_company=True
     )
     company_id = fields.Many2one(related="strategy_id.company_id", store=True, index=True)
-    days_overdue = fields.Integer(required=True, help="The level applies from this many days overdue.")
+    days_overdue = fields.Integer(
+        string="Days overdue", required=True, help="The level applies from this many days overdue."
+    )
     min_days_since_previous = fields.Integer(
         string="Days after the previous level",
         default=7,
@@ -41,9 +43,12 @@ class CollectionsLevel(models.Model):
         default="courteous",
         required=True,
     )
-    needs_approval = fields.Boolean(help="Prepared by the cron, sent by a person.")
-    apply_statutory_interest = fields.Boolean(help="Show and charge statutory interest from this level on.")
+    needs_approval = fields.Boolean(string="Needs approval", help="Prepared by the cron, sent by a person.")
+    apply_statutory_interest = fields.Boolean(
+        string="Statutory interest", help="Show and charge statutory interest from this level on."
+    )
     statement_note = fields.Text(
+        string="Statement note",
         translate=True,
         help="Printed at the top of the Statement of Account when the case is at this level: sent by "
         "the level's letter or printed from the case.",

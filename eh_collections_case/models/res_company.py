@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date
 
 from ..tools.charges import annual_rate, to_decimal
 
@@ -174,6 +175,13 @@ class ResCompany(models.Model):
         self.ensure_one()
         tz = self.partner_id.tz or self.env.context.get("tz") or self.env.user.tz or "UTC"
         return fields.Date.context_today(self.with_context(tz=tz))
+
+    def _eh_format_day(self, day):
+        """A day in words as the web client writes dates beside it: "Dec 9" this year,
+        "Dec 9, 2027" another year, in the user's language."""
+        self.ensure_one()
+        pattern = "MMM d" if day.year == self._eh_collections_today().year else "MMM d, y"
+        return format_date(self.env, day, date_format=pattern)
 
     def _eh_interest_annual_rate(self):
         """The statutory annual rate (%), as a Decimal."""

@@ -37,7 +37,9 @@ class ReportCollectionsStatement(models.AbstractModel):
         }
 
     def _statement(self, partner, company, case=None, level=None):
-        """The statement of `partner` (a commercial partner) in `company`."""
+        """The statement of `partner` (a commercial partner) in `company`; the words it
+        makes here in the customer's language, as the template's (its t-lang)."""
+        words = self.with_context(lang=partner.lang or self.env.lang)
         Case = self.env["eh.collections.case"].with_company(company)
         case = case or Case.search(
             [("partner_id", "=", partner.id), ("company_id", "=", company.id), ("state", "=", "open")],
@@ -70,7 +72,7 @@ class ReportCollectionsStatement(models.AbstractModel):
             rows.append(
                 {
                     "name": move.name,
-                    "kind": self._kind(move, line),
+                    "kind": words._kind(move, line),
                     "reference": move.ref if move.ref != move.name else "",
                     "invoice_date": move.invoice_date or line.date,
                     "due_date": due,
@@ -98,7 +100,7 @@ class ReportCollectionsStatement(models.AbstractModel):
             "lines": rows,
             "subtotals": list(subtotals.items()),
             "aging": aging,
-            "aging_columns": self._aging_columns(),
+            "aging_columns": words._aging_columns(),
             "total_due": sum(lines.mapped("amount_residual")),
             "show_interest": interest,
             "interest_total": interest_total,

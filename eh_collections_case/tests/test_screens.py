@@ -21,7 +21,7 @@ class TestScreens(DunningCommon):
         self.assertEqual(case.next_followup_label, "Demand letter today")
         self.assertEqual([c for c, _level in self.Case._due_followups([("id", "=", case.id)])], [case])
         case.action_pause("Restructuring talks", TODAY + timedelta(days=10))
-        self.assertEqual(case.next_followup_label, "Demand letter on 03/26/2026, on hold until 03/25/2026")
+        self.assertEqual(case.next_followup_label, "Demand letter on Mar 26, on hold until Mar 25")
         case.action_resume()
         case.action_dispute("Wrong quantities")
         self.assertEqual(case.next_followup_label, "On hold: in dispute")

@@ -4,7 +4,7 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_amount, format_date, html2plaintext
+from odoo.tools import format_amount, html2plaintext
 
 from odoo.addons.eh_account_ai_agent.tools import read_reply_with_llm
 
@@ -87,7 +87,7 @@ class CollectionsReply(models.Model):
             return format_amount(self.env, value, self.currency_id)
 
         def day(value):
-            return format_date(self.env, value)
+            return self.company_id._eh_format_day(value)
 
         if self.kind == "promise":
             when = day(self.promise_date) if self.promise_date else self.env._("no date given")

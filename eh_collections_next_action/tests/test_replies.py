@@ -98,7 +98,7 @@ class TestCustomerReplies(ScriptedLLMMixin, DunningCommon):
             ("promise", date(2026, 3, 20), 0.0, "to_review", "rules"),
         )
         self.assertEqual(self.case.eh_reply_to_review_count, 1)
-        self.assertIn("Customer replied: Promises to pay on 03/20/2026", self.case.eh_my_day_reason)
+        self.assertIn("Customer replied: Promises to pay on Mar 20", self.case.eh_my_day_reason)
         self.assertFalse(self.case.has_active_promise, "nothing is applied by itself")
         reply.with_user(self.collector).action_accept()
         self.assertEqual((reply.state, reply.decided_by_id), ("accepted", self.collector))

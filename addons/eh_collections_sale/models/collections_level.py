@@ -5,6 +5,7 @@ class CollectionsLevel(models.Model):
     _inherit = "eh.collections.level"
 
     block_new_sales = fields.Boolean(
+        string="Block new sales",
         help="From this level on, confirming a new sales order for the customer (any of its contacts and "
         "addresses) is refused until the case is paid down below it, unless a manager overrides it.",
     )

@@ -1,20 +1,10 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_utils";
+import { openCollectionsMenu } from "./collections_tour_steps";
 
 registry.category("web_tour.tours").add("eh_collections_case_dashboard", {
     url: "/odoo",
     steps: () => [
-        ...stepUtils.goToAppSteps("account.menu_finance", "Open the Invoicing app"),
-        {
-            content: "Open the Collections menu",
-            trigger: 'button[data-menu-xmlid="eh_collections_case.menu_collections_root"]',
-            run: "click",
-        },
-        {
-            content: "Open the dashboard from Reporting",
-            trigger: 'a[data-menu-xmlid="eh_collections_case.menu_collections_dashboard"]',
-            run: "click",
-        },
+        ...openCollectionsMenu("eh_collections_case.menu_collections_dashboard", "Open the dashboard from Reporting"),
         {
             content: "The DSO of the latest figures is on top",
             trigger: ".o_eh_collections_dashboard .o_eh_kpi_dso .o_eh_kpi_value:contains('91.6 d')",

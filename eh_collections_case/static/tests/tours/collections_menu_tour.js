@@ -1,20 +1,10 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_utils";
+import { openCollectionsMenu } from "./collections_tour_steps";
 
 registry.category("web_tour.tours").add("eh_collections_case_open_menu", {
     url: "/odoo",
     steps: () => [
-        ...stepUtils.goToAppSteps("account.menu_finance", "Open the Invoicing app"),
-        {
-            content: "Open the Collections menu",
-            trigger: 'button[data-menu-xmlid="eh_collections_case.menu_collections_root"]',
-            run: "click",
-        },
-        {
-            content: "Open the cases",
-            trigger: 'a[data-menu-xmlid="eh_collections_case.eh_collections_case_menu"]',
-            run: "click",
-        },
+        ...openCollectionsMenu("eh_collections_case.eh_collections_case_menu", "Open the cases"),
         {
             content: "The case is a card in the New column of the kanban",
             trigger: '.o_kanban_group:contains("New") .o_kanban_record:contains("Tour Customer Ltd")',

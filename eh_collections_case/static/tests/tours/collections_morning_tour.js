@@ -1,5 +1,5 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_utils";
+import { openCollectionsMenu } from "./collections_tour_steps";
 
 // A collector's morning: the Cases menu opens on their own cases, and each card and
 // form says what the follow-up cron will do next, as the cron will do it.
@@ -8,17 +8,7 @@ const card = (customer) => `.o_kanban_record:contains("${customer}")`;
 registry.category("web_tour.tours").add("eh_collections_case_collector_morning", {
     url: "/odoo",
     steps: () => [
-        ...stepUtils.goToAppSteps("account.menu_finance", "Open the Invoicing app"),
-        {
-            content: "Open the Collections menu",
-            trigger: 'button[data-menu-xmlid="eh_collections_case.menu_collections_root"]',
-            run: "click",
-        },
-        {
-            content: "Open the cases",
-            trigger: 'a[data-menu-xmlid="eh_collections_case.eh_collections_case_menu"]',
-            run: "click",
-        },
+        ...openCollectionsMenu("eh_collections_case.eh_collections_case_menu", "Open the cases"),
         {
             content: "The workbench opens on My cases",
             trigger: '.o_searchview_facet:contains("My cases")',

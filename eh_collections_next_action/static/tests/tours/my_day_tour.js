@@ -1,22 +1,12 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_utils";
+import { openCollectionsMenu } from "@eh_collections_case/../tests/tours/collections_tour_steps";
 
 // A collector's morning: My day, the top case and why it is first, the call, and the
 // case leaving the list.
 registry.category("web_tour.tours").add("eh_collections_my_day", {
     url: "/odoo",
     steps: () => [
-        ...stepUtils.goToAppSteps("account.menu_finance", "Open the Invoicing app"),
-        {
-            content: "Open the Collections menu",
-            trigger: 'button[data-menu-xmlid="eh_collections_case.menu_collections_root"]',
-            run: "click",
-        },
-        {
-            content: "Open My day",
-            trigger: 'a[data-menu-xmlid="eh_collections_next_action.eh_collections_my_day_menu"]',
-            run: "click",
-        },
+        ...openCollectionsMenu("eh_collections_next_action.eh_collections_my_day_menu", "Open My day"),
         {
             content: "The promise due today comes first, and says so",
             trigger:
