@@ -36,6 +36,7 @@
         "views/res_config_settings_views.xml",
         "wizard/collections_log_action_views.xml",
         "wizard/collections_hold_views.xml",
+        "wizard/collections_invoice_hold_views.xml",
         "wizard/collections_send_reminders_views.xml",
         "wizard/collections_late_fee_views.xml",
         "views/collections_menus.xml",

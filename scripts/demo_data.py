@@ -389,6 +389,7 @@ class DemoLoader:
         duplicate = self._duplicate(main, index + 1)
         cases = self._work_cases(main | europe, collector)
         self._approvals(europe)
+        self._invoice_hold(main)
         self._merge(duplicate)
         self._payment_plans(main)
         self._cash_application(main)
@@ -404,6 +405,19 @@ class DemoLoader:
         self.env["eh.collections.snapshot"]._backfill_all_companies()
         self._risk_scores(main | europe)
         return DemoSummary(self.customers, self.invoices, self.payments, self.credit_notes, len(cases))
+
+    def _invoice_hold(self, company):
+        """An invoice held from reminders for three weeks, the customer's purchase order
+        being late: the reminders list the others, the case still counts it."""
+        case = self.env["eh.collections.case"].search(
+            [("company_id", "=", company.id), ("state", "=", "open"), ("overdue_invoice_count", ">=", 2)],
+            order="days_overdue_max",
+            limit=1,
+        )
+        invoice = case.overdue_move_ids.sorted("invoice_date_due")[-1:]
+        invoice.action_eh_hold_reminders(
+            self.today + timedelta(days=21), "Waiting for the customer's purchase order"
+        )
 
     def _languages(self):
         for lang in set(SECOND_COMPANY_LANGS.values()):

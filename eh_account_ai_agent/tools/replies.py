@@ -566,10 +566,10 @@ _PROMISE = [
 ]
 _DISPUTE = [
     # A refusal to pay is a dispute, whatever reason follows.
-    r"\b(?:not|never)\s+(?:going\s+to\s+)?(?:pay|paying|settle)\b|\bwon't\s+(?:pay|settle)\b"
-    r"|\brefuse\s+to\s+pay\b",
-    r"\bne\s+(?:paierons|payerons|réglerons|paierai|payerai|réglerai|paie|payons|réglons)\s+pas\b"
-    r"|\brefusons\s+de\s+payer\b",
+    r"\b(?:not|never)\s+(?:be\s+)?(?:going\s+to\s+)?(?:pay|paying|settle|settling)\b"
+    r"|\bwon't\s+(?:be\s+)?(?:pay|paying|settle|settling)\b|\brefuse\s+to\s+pay\b",
+    r"\bne\s+(?:l'|la\s+|le\s+|les\s+|vous\s+l[ae']?\s*)?(?:paierons|payerons|réglerons|paierai|payerai"
+    r"|réglerai|paie|payons|réglons|verserons)\s+pas\b|\brefusons\s+de\s+payer\b",
     r"\b(?:zahlen|bezahlen|begleichen|überweisen)\s+(?:wir|ich)\s+(?:\w+\s+){0,2}?nicht\b"
     r"|\bnicht\s+(?:zahlen|bezahlen|begleichen)\b",
     r"\bno\s+(?:vamos\s+a\s+)?(?:pagar|pagaremos|abonaremos|abonar)\b|\bnos\s+negamos\s+a\s+pagar\b",
@@ -582,6 +582,11 @@ _DISPUTE = [
     r"|receive|agree)",
     r"\bdispute\b|\bdisputing\b|\bcontest(?:ing)?\b|\bcomplaint\b|\bmissing\s+(?:items|goods|parts)\b",
     r"\bnot\s+as\s+(?:ordered|agreed|quoted)\b|\bcredit\s+note\b|\breturned\s+(?:the\s+)?(?:goods|items)",
+    r"\b(?:does|do|did)\s*(?:n't|\s+not)\s+(?:match|correspond|agree)\b|\bnot\s+(?:match|matching)\b"
+    r"|\bne\s+correspond(?:ent)?\s+pas\b|\bstimm(?:t|en)\s+nicht\b|\bnicht\s+überein\b"
+    r"|\bno\s+(?:coincide|coinciden|corresponde|corresponden)\b|\bklop(?:t|pen)\s+niet\b"
+    r"|\bkom(?:t|en)\s+niet\s+overeen\b",
+    r"\bwrong\b|\bmauvaise?s?\b|\bsent\s+(?:it|them|the\s+\w+)\s+back\b|\brenvoy[ée]e?s?\b",
     r"\b(?:returned|sent\s+back)\s+to\s+you\b|\bretourn[ée]e?s?\b|\bzurück(?:geschickt|gesandt|gegeben)"
     r"|\bdevol(?:vi|vió|vimos|vieron|ución|uciones)|\bdevuelt[oa]s?\b|\bteruggestuurd|\bretour\s*gezonden",
     r"\bendommagé|\babîmé|\bdéfectueu|\bcassée?s?\b|\berron[ée]|\bincorrecte?s?\b",
@@ -630,21 +635,23 @@ _OOO_SUBJECT = re.compile(
 # come) or a payment claim (the date gone), when no pattern above said which.
 _PAYMENT_WORDS = re.compile(
     r"\b(?:pa(?:y|id|ying|yment|yments)|settle[ds]?|settlement|transfer(?:red)?|wire[ds]?|remit(?:ted|tance)?"
-    r"|batch|payment\s+run|cheque|check\s+run"
+    r"|batch|payment\s+run|cheques?|check\s+run|funds|money"
     r"|pa(?:ie|yé|yée|yées|yés|iement|yer|yerons|ierons|ierai)|r[èé]gl(?:e|é|ée|ement|er|erons)|vir(?:ement|é|ée|er)"
-    r"|versement|échéance"
-    r"|zahl\w*|bezahl\w*|überw\w*|beglich\w*|begleich\w*|zahllauf|gezahlt"
-    r"|pag(?:o|os|ar|ado|ada|ará|aremos|amos|ue)|abon\w*|transferencia|liquid\w*|remesa"
-    r"|betaal\w*|betaling\w*|betalen|betaald|overgemaakt|overmak\w*|overschrijving\w*|voldaan|voldoen)\b",
+    r"|versement|échéance|fonds|chèques?|argent"
+    r"|zahl\w*|bezahl\w*|überw\w*|beglich\w*|begleich\w*|zahllauf|gezahlt|mittel|geld|schecks?"
+    r"|pag(?:o|os|ar|ado|ada|ará|aremos|amos|ue)|abon\w*|transferencia|liquid\w*|remesa|fondos|dinero|cheques?"
+    r"|betaal\w*|betaling\w*|betalen|betaald|overgemaakt|overmak\w*|overschrijving\w*|voldaan|voldoen|geld"
+    r"|cheques?)\b",
     re.IGNORECASE,
 )
 # Past tense around a payment ("went out", "a été", "wurde", "salió", "is vertrokken"),
 # unless a future tense says otherwise ("will", "sera", "wird", "se pagará", "zal").
 _PAST_TENSE = re.compile(
     r"\b(?:went\s+out|was|were|has\s+been|have\s+been|had|did|sent|left|cleared|processed"
-    r"|a\s+été|ont\s+été|est\s+parti|sont\s+partis|avons|ai|était|parti|envoyé"
-    r"|wurde|wurden|\w*gegangen|verschickt|veranlasst|angewiesen|haben|habe|hatten|war"
-    r"|salió|fue|fueron|hemos|he|se\s+liquidó|se\s+pagó|se\s+abonó|enviamos|enviado"
+    r"|a\s+été|ont\s+été|est\s+parti|sont\s+partis|avons|ai|était|parti|envoyé|posté"
+    r"|(?:a|ont)\s+(?:\w+\s+)?\w+(?:é|ée|és|ées)"
+    r"|wurde|wurden|\w*gegangen|verschickt|veranlasst|angewiesen|ausgeführt|haben|habe|hat|hatte|hatten|war"
+    r"|salió|fue|fueron|hemos|he|se\s+liquidó|se\s+pagó|se\s+abonó|enviamos|enviado|\w+(?:ó|aron|ieron)"
     r"|vertrokken|verstuurd|uitgevoerd|werd|hebben|heb|was)\b",
     re.IGNORECASE,
 )

@@ -4,6 +4,7 @@ from . import collections_history_mixin
 # isort: split
 from . import (
     account_move,
+    account_move_followup_hold,
     account_move_line,
     account_partial_reconcile,
     collections_action,

@@ -41,6 +41,11 @@ class CollectionsCase(models.Model):
         help="What the follow-up cron does next and when: the level and its date, the promise it "
         "waits for, or the hold that stops it.",
     )
+    reminders_held = fields.Boolean(
+        compute="_compute_reminders_held",
+        string="Every overdue invoice held",
+        help="Every overdue invoice of the case is held from reminders: nothing to list, nothing sent.",
+    )
     eh_reminder_partner_id = fields.Many2one(
         "res.partner", compute="_compute_eh_reminder_partner_id", string="Reminders to"
     )
@@ -64,6 +69,23 @@ class CollectionsCase(models.Model):
             **dict.fromkeys(("level_id", "followup_asap"), origin),
             "strategy_id": strategy,
         }
+
+    def _compute_reminders_held(self):
+        # One query for the lot: the open items are read only for the rare customers
+        # with a held invoice (reading them for every case would cost a query each).
+        held = self.env["account.move"].search(
+            [
+                ("eh_followup_hold_until", "!=", False),
+                ("commercial_partner_id", "in", self.partner_id.ids),
+                ("company_id", "in", self.company_id.ids),
+            ]
+        )
+        holders = {(move.commercial_partner_id.id, move.company_id.id) for move in held}
+        for case in self:
+            case.reminders_held = (
+                case.partner_id.id,
+                case.company_id.id,
+            ) in holders and not case.reminder_line_ids
 
     def _eh_reminder_email_values(self):
         """Values every reminder email of this case gets (the replies bridge sets where
@@ -121,6 +143,8 @@ class CollectionsCase(models.Model):
             return self.env._("On hold until resumed")
         if self.payment_plan_id:
             return self.env._("On hold: payment plan running")
+        if level and self.reminders_held:
+            return self.env._("On hold: every overdue invoice is held")
         if not level:
             return self.env._("No level left on the ladder")
         step = (
@@ -180,6 +204,8 @@ class CollectionsCase(models.Model):
             when = max(when, self.last_followup_date.date() + timedelta(days=level.min_days_since_previous))
         if self.disputed or self.payment_plan_id or (self.paused and not self.pause_until):
             return level, False
+        if self.reminders_held:  # nothing to list until the resume cron lifts a hold
+            return level, False
         if self.paused:
             when = max(when, self.pause_until + timedelta(days=1))
         if self.has_active_promise:
@@ -200,6 +226,8 @@ class CollectionsCase(models.Model):
             return self.env._("The case is in dispute.")
         if self.total_overdue_amount <= 0:
             return self.env._("Nothing to collect.")
+        if self.reminders_held:
+            return self.env._("Every overdue invoice is held from reminders.")
         return ""
 
     def _manual_level(self):

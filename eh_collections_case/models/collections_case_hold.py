@@ -73,10 +73,11 @@ class CollectionsCase(models.Model):
 
     @api.model
     def _cron_resume_paused_cases(self):
-        """Daily: resume the cases whose pause ended."""
+        """Daily: resume the cases whose pause ended, and the invoices whose hold did."""
         paused = self.search([("paused", "=", True), ("pause_until", "!=", False)])
         for case in paused.filtered(lambda c: c.pause_until < c._today()):
             case._resume(self.env._("Pause ended on %(date)s.", date=format_date(self.env, case.pause_until)))
+        self.env["account.move"]._cron_eh_release_ended_holds()
 
     def action_dispute(self, reason):
         """Put the whole case in dispute: no reminder until the dispute is resolved."""
@@ -96,6 +97,21 @@ class CollectionsCase(models.Model):
             case._write_own({"disputed": False, "dispute_reason": False})
             case._log_own([{"action_type": "dispute_resolved", "note": self.env._("Dispute resolved.")}])
         return True
+
+    def _log_invoice_hold(self, move, released=False):
+        """An invoice of the customer left the reminders until a date, or came back."""
+        if released:
+            note = self.env._("%(invoice)s is listed in reminders again.", invoice=move.name)
+        else:
+            note = self.env._(
+                "%(invoice)s left out of reminders until %(date)s: %(reason)s",
+                invoice=move.name,
+                date=self.company_id._eh_format_day(move.eh_followup_hold_until),
+                reason=move.eh_followup_hold_reason,
+            )
+        self._log_own(
+            [{"action_type": "invoice_hold_released" if released else "invoice_hold", "note": note}]
+        )
 
     def _log_invoice_dispute(self, move):
         """An invoice of the customer went into dispute or out of it: log it, and take

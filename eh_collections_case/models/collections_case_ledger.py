@@ -122,6 +122,12 @@ class CollectionsCase(models.Model):
     overdue_move_ids = fields.Many2many(
         "account.move", compute="_compute_open_items", string="Overdue invoices chased"
     )
+    reminder_line_ids = fields.Many2many(
+        "account.move.line",
+        compute="_compute_open_items",
+        string="Instalments reminded",
+        help="The overdue instalments a reminder lists: all but those of invoices held from reminders.",
+    )
     credit_line_ids = fields.Many2many(
         "account.move.line",
         compute="_compute_open_items",
@@ -163,6 +169,10 @@ class CollectionsCase(models.Model):
             case.invoice_ids = mine.move_id.filtered(lambda m: m.move_type in ("out_invoice", "out_refund"))
             case.overdue_line_ids = overdue
             case.overdue_move_ids = overdue.move_id
+            today = case._today()
+            case.reminder_line_ids = overdue.filtered(
+                lambda ln, day=today: not ln.move_id._eh_followup_held(day)
+            )
             case.credit_line_ids = mine.filtered_domain(
                 AML._eh_chased_domain() & Domain("amount_residual", "<", 0)
             )

@@ -55,7 +55,7 @@ class CollectionsFollowupSend(models.AbstractModel):
     @api.model
     def _send_followup(self, followup):
         case = followup.case_id
-        documents = {"named": case.overdue_line_ids, "letter": self.env["ir.attachment"]}
+        documents = {"named": case.reminder_line_ids, "letter": self.env["ir.attachment"]}
         rows = []
         for channel in self._level_channels(followup.level_id):
             rows += getattr(self, f"_send_{channel}")(followup, documents)

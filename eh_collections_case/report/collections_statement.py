@@ -82,6 +82,7 @@ class ReportCollectionsStatement(models.AbstractModel):
                     "currency": currency,
                     "interest": accrued,
                     "disputed": move.eh_disputed,
+                    "held_until": move.eh_followup_hold_until if move._eh_followup_held(today) else None,
                     "pay_url": move.eh_pay_url if owed and move.is_sale_document() else "",
                 }
             )

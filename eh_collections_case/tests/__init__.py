@@ -7,6 +7,7 @@ from . import (
     test_doors,
     test_dunning,
     test_fees,
+    test_invoice_hold,
     test_live_refresh,
     test_payment_match,
     test_payment_plans,

@@ -1,6 +1,7 @@
 from . import (
     base_partner_merge_automatic_wizard,
     collections_hold,
+    collections_invoice_hold,
     collections_late_fee,
     collections_log_action,
     collections_payment_plan_cancel,
