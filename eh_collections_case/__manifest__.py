@@ -9,7 +9,7 @@
     "website": "https://github.com/eh-collections/eh-collections",
     "license": "LGPL-3",
     "application": True,
-    "depends": ["account", "mail"],
+    "depends": ["account", "mail", "portal"],
     "data": [
         "security/collections_security.xml",
         "security/ir.model.access.csv",
@@ -26,6 +26,7 @@
         "data/mail_template_payment_plan_data.xml",
         "wizard/collections_payment_plan_cancel_views.xml",
         "views/collections_case_views.xml",
+        "views/pay_link_templates.xml",
         "views/collections_action_views.xml",
         "views/collections_stage_views.xml",
         "views/collections_strategy_views.xml",

@@ -6,6 +6,7 @@ from . import (
     account_move,
     account_move_followup_hold,
     account_move_line,
+    account_move_pay_link,
     account_partial_reconcile,
     collections_action,
     collections_action_invoice,

@@ -28,7 +28,11 @@ class AccountMove(models.Model):
         compute="_compute_eh_days_overdue",
         help="Days since its oldest overdue instalment fell due.",
     )
-    eh_pay_url = fields.Char(string="Payment link", compute="_compute_eh_pay_url")
+    eh_pay_url = fields.Char(
+        string="Payment link",
+        compute="_compute_eh_pay_url",
+        help="The signed link every reminder carries; it expires after the days set in Settings.",
+    )
     eh_fee_case_id = fields.Many2one(
         "eh.collections.case",
         string="Late fee of case",
@@ -107,14 +111,6 @@ class AccountMove(models.Model):
             and not self.eh_disputed
             and not self.eh_fee_case_id
         )
-
-    def _compute_eh_pay_url(self):
-        for move in self:
-            move.eh_pay_url = (
-                move.get_base_url() + move._get_share_url(redirect=False)
-                if move.is_sale_document()
-                else False
-            )
 
     def _compute_eh_collections_case_id(self):
         customer_moves = self.filtered(lambda m: m.is_sale_document(include_receipts=True))

@@ -71,6 +71,13 @@ class ResCompany(models.Model):
         "(with a log row) instead of only zeroing its amounts.",
     )
 
+    eh_pay_link_days = fields.Integer(
+        string="Pay links valid for",
+        default=30,
+        required=True,
+        help="Days a reminder's pay link opens the invoice's payment page; after that it offers to send "
+        "a fresh one to the invoicing contact.",
+    )
     eh_demand_days = fields.Integer(
         string="Days to pay a reminder",
         default=8,
@@ -141,6 +148,9 @@ class ResCompany(models.Model):
     _eh_cash_fee_tolerance_positive = models.Constraint(
         "CHECK (eh_cash_fee_tolerance IS NULL OR eh_cash_fee_tolerance >= 0)",
         "The bank fee tolerance cannot be negative.",
+    )
+    _eh_pay_link_days_positive = models.Constraint(
+        "CHECK (eh_pay_link_days > 0)", "Pay links are valid for at least one day."
     )
     _eh_demand_days_positive = models.Constraint(
         "CHECK (eh_demand_days > 0)", "The days to pay a reminder must be at least one."

@@ -12,6 +12,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.eh_collections_auto_ceiling", readonly=False
     )
     eh_demand_days = fields.Integer(related="company_id.eh_demand_days", readonly=False)
+    eh_pay_link_days = fields.Integer(related="company_id.eh_pay_link_days", readonly=False)
     eh_collections_resolve_paid_cases = fields.Boolean(
         related="company_id.eh_collections_resolve_paid_cases", readonly=False
     )

@@ -9,6 +9,7 @@ from . import (
     test_fees,
     test_invoice_hold,
     test_live_refresh,
+    test_pay_link,
     test_payment_match,
     test_payment_plans,
     test_screens,

@@ -59,9 +59,9 @@ class TestDunning(DunningCommon):
         self.assertEqual(mail["email_to"], ['"Gemini Accounts" <accounts@gemini.example.com>'])
         self.assertIn("Friendly reminder", mail["subject"])
         self.assertIn(invoice.name, mail["body"])
-        pay_url = f"{invoice.get_base_url()}/my/invoices/{invoice.id}?access_token={invoice.access_token}"
-        self.assertTrue(invoice.access_token)
-        self.assertIn(pay_url.replace("&", "&amp;"), mail["body"])
+        # The signed pay link, good for the company's 30 days (tests/test_pay_link.py opens it).
+        self.assertIn(f"{invoice.get_base_url()}/collections/pay/{invoice.id}/2026-04-14/", mail["body"])
+        self.assertIn(invoice.eh_pay_url, mail["body"])
         log = case.action_ids
         self.assertEqual(
             (log.action_type, log.channel, log.level_id, log.state, log.days_overdue_at_action),

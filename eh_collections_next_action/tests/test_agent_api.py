@@ -59,7 +59,7 @@ class TestAgentApi(ScriptedLLMMixin, CollectionsCommon):
         self.assertEqual(
             (invoice["amount_due"], invoice["days_overdue"], invoice["currency"]), (1000.0, 95, "USD")
         )
-        self.assertIn("/my/invoices/", invoice["pay_url"])
+        self.assertIn(f"/collections/pay/{self.case.invoice_ids.id}/", invoice["pay_url"])
         other = self.setup_other_company(name="Agent Elsewhere")["company"]
         self.post_invoice(300, 40, company=other)
         self.refresh(other)

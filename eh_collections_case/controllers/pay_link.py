@@ -1,0 +1,43 @@
+from odoo import http
+from odoo.http import request
+
+
+class CollectionsPayLink(http.Controller):
+    """The signed pay link of reminders: Odoo's own invoice page to pay it, or a page
+    that says why not and offers a fresh link to the invoicing contact."""
+
+    @http.route(
+        "/collections/pay/<int:move_id>/<string:expires>/<string:signature>",
+        type="http",
+        auth="public",
+        website=True,
+    )
+    def pay(self, move_id, expires, signature, **kwargs):
+        outcome, move = request.env["account.move"]._eh_check_pay_link(move_id, expires, signature)
+        if outcome == "pay":
+            return request.redirect(move._get_share_url(redirect=False), local=True)
+        return request.render(
+            "eh_collections_case.pay_link_page",
+            {"outcome": outcome, "move": move, "expires": expires, "signature": signature, "sent": False},
+        )
+
+    @http.route(
+        "/collections/pay/<int:move_id>/<string:expires>/<string:signature>/renew",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+    )
+    def renew(self, move_id, expires, signature, **kwargs):
+        outcome, move = request.env["account.move"]._eh_check_pay_link(move_id, expires, signature)
+        sent = bool(move) and outcome in ("expired", "invalid") and move._eh_send_fresh_pay_link()
+        return request.render(
+            "eh_collections_case.pay_link_page",
+            {
+                "outcome": outcome,
+                "move": move,
+                "expires": expires,
+                "signature": signature,
+                "sent": sent or "done",
+            },
+        )

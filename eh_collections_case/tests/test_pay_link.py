@@ -1,0 +1,88 @@
+import re
+from datetime import timedelta
+
+from odoo.tests import HttpCase, tagged
+
+from .common import CollectionsCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPayLink(CollectionsCommon, HttpCase):
+    """The signed, expiring pay link of reminders, opened by a customer's browser."""
+
+    def setUp(self):
+        super().setUp()
+        self.invoice_address.email = "accounts@gemini.example.com"
+        self.invoice = self.post_invoice(900, 20)
+        self.refresh()
+        self.today = self.company._eh_collections_today()
+
+    def path(self, url):
+        return url.split("://", 1)[1].split("/", 1)[1]
+
+    def open(self, url, **kwargs):
+        return self.url_open("/" + self.path(url), allow_redirects=False, **kwargs)
+
+    def test_a_valid_link_opens_the_invoice_payment_page(self):
+        url = self.invoice.eh_pay_url
+        expires = (self.today + timedelta(days=30)).isoformat()
+        self.assertIn(f"/collections/pay/{self.invoice.id}/{expires}/", url, "good for the company's 30 days")
+        response = self.open(url)
+        self.assertEqual(response.status_code, 303)
+        self.assertIn(f"/my/invoices/{self.invoice.id}?access_token=", response.headers["Location"])
+        page = self.url_open(response.headers["Location"])
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(self.invoice.name, page.text)
+
+    def test_an_expired_link_offers_a_fresh_one_to_the_invoicing_contact_once_a_day(self):
+        url = self.invoice._eh_pay_link(expires=self.today - timedelta(days=1))
+        page = self.open(url)
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(f"This link to pay {self.invoice.name} expired", page.text)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        sent = self.open(url + "/renew", data={"csrf_token": token})
+        self.assertIn("A fresh link is on its way to the invoicing contact", sent.text)
+        mail = self.env["mail.mail"].search(
+            [("model", "=", "account.move"), ("res_id", "=", self.invoice.id)]
+        )
+        self.assertEqual(mail.recipient_ids, self.invoice_address, "never to whoever asked")
+        self.assertIn(
+            f"/collections/pay/{self.invoice.id}/{(self.today + timedelta(days=30)).isoformat()}/",
+            mail.body_html,
+        )
+        case = self.open_case()
+        self.assertEqual(
+            case.action_ids.filtered(lambda a: a.note.startswith("Fresh payment link")).channel, "email"
+        )
+        again = self.open(url + "/renew", data={"csrf_token": token})
+        self.assertIn("already sent today", again.text)
+        self.assertEqual(
+            len(
+                self.env["mail.mail"].search(
+                    [("model", "=", "account.move"), ("res_id", "=", self.invoice.id)]
+                )
+            ),
+            1,
+        )
+
+    def test_a_tampered_link_is_refused(self):
+        url = self.invoice.eh_pay_url
+        for tampered in (
+            url[:-4] + "abcd",
+            url.replace(f"/pay/{self.invoice.id}/", f"/pay/{self.invoice.id + 1}/"),
+        ):
+            page = self.open(tampered)
+            self.assertEqual(page.status_code, 200)
+            self.assertIn("This payment link is not valid", page.text)
+        longer = url.replace(
+            f"/{(self.today + timedelta(days=30)).isoformat()}/",
+            f"/{(self.today + timedelta(days=300)).isoformat()}/",
+        )
+        self.assertIn("This payment link is not valid", self.open(longer).text, "the date is signed too")
+
+    def test_a_paid_invoice_says_so(self):
+        url = self.invoice.eh_pay_url
+        self.pay(self.invoice, 900)
+        page = self.open(url)
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(f"{self.invoice.name} is paid. Thank you.", page.text)
