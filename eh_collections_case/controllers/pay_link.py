@@ -1,4 +1,4 @@
-from odoo import http
+from odoo import fields, http
 from odoo.http import request
 
 
@@ -16,10 +16,7 @@ class CollectionsPayLink(http.Controller):
         outcome, move = request.env["account.move"]._eh_check_pay_link(move_id, expires, signature)
         if outcome == "pay":
             return request.redirect(move._get_share_url(redirect=False), local=True)
-        return request.render(
-            "eh_collections_case.pay_link_page",
-            {"outcome": outcome, "move": move, "expires": expires, "signature": signature, "sent": False},
-        )
+        return self._page(outcome, move, expires, signature, sent=False)
 
     @http.route(
         "/collections/pay/<int:move_id>/<string:expires>/<string:signature>/renew",
@@ -31,13 +28,10 @@ class CollectionsPayLink(http.Controller):
     def renew(self, move_id, expires, signature, **kwargs):
         outcome, move = request.env["account.move"]._eh_check_pay_link(move_id, expires, signature)
         sent = bool(move) and outcome in ("expired", "invalid") and move._eh_send_fresh_pay_link()
-        return request.render(
-            "eh_collections_case.pay_link_page",
-            {
-                "outcome": outcome,
-                "move": move,
-                "expires": expires,
-                "signature": signature,
-                "sent": sent or "done",
-            },
-        )
+        return self._page(outcome, move, expires, signature, sent=sent or "done")
+
+    def _page(self, outcome, move, expires, signature, sent):
+        values = {"outcome": outcome, "move": move, "expires": expires, "signature": signature, "sent": sent}
+        # The expiry in the customer's format; it is only read once the signature holds.
+        values["expired_on"] = fields.Date.to_date(expires) if outcome == "expired" else None
+        return request.render("eh_collections_case.pay_link_page", values)

@@ -60,9 +60,19 @@ class AccountMove(models.Model):
         self.ensure_one()
         case = self.eh_collections_case_id
         recipient = case.eh_reminder_partner_id if case else self.partner_id
-        today = self.company_id._eh_collections_today()
-        note = self.env._("Fresh payment link sent for %(invoice)s", invoice=self.name)
-        if case and case.action_ids.filtered(lambda a: a.note == note and a.date.date() == today):
+        subject = self.env._("Your payment link for %(invoice)s", invoice=self.name)
+        # Once a day, case or not: the mail's own message is the record of it.
+        since = fields.Datetime.now() - timedelta(days=1)
+        Message = self.env["mail.message"].sudo()
+        if Message.search_count(
+            [
+                ("model", "=", self._name),
+                ("res_id", "=", self.id),
+                ("subject", "=", subject),
+                ("date", ">", since),
+            ],
+            limit=1,
+        ):
             return False
         if not recipient.email:
             return False
@@ -79,14 +89,15 @@ class AccountMove(models.Model):
         }
         self.env["mail.mail"].sudo().create(
             {
-                "subject": self.env._("Your payment link for %(invoice)s", invoice=self.name),
+                "subject": subject,
                 "body_html": body,
                 "email_from": self.company_id.email_formatted or self.env.user.email_formatted,
                 "recipient_ids": [(4, recipient.id)],
-                "model": "account.move",
+                "model": self._name,
                 "res_id": self.id,
             }
         )
         if case and case.state == "open":
+            note = self.env._("Fresh payment link sent for %(invoice)s", invoice=self.name)
             case.sudo()._log_action([{"action_type": "email", "channel": "email", "note": note}])
         return True

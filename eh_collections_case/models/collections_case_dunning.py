@@ -81,11 +81,11 @@ class CollectionsCase(models.Model):
             ]
         )
         holders = {(move.commercial_partner_id.id, move.company_id.id) for move in held}
+        # browse(): a prefetch of their own, so the open items of the others stay unread.
+        candidates = self.browse([c.id for c in self if (c.partner_id.id, c.company_id.id) in holders])
+        all_held = {case.id for case in candidates if not case.reminder_line_ids}
         for case in self:
-            case.reminders_held = (
-                case.partner_id.id,
-                case.company_id.id,
-            ) in holders and not case.reminder_line_ids
+            case.reminders_held = case.id in all_held
 
     def _eh_reminder_email_values(self):
         """Values every reminder email of this case gets (the replies bridge sets where

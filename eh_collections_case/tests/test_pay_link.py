@@ -65,6 +65,15 @@ class TestPayLink(CollectionsCommon, HttpCase):
             1,
         )
 
+    def test_an_invoice_without_a_case_gets_one_fresh_link_a_day_too(self):
+        not_due = self.post_invoice(400, -10, partner=self.other_customer)
+        self.other_customer.email = "billing@lumber.example.com"
+        self.assertFalse(not_due.eh_collections_case_id)
+        self.assertTrue(not_due._eh_send_fresh_pay_link())
+        self.assertFalse(not_due._eh_send_fresh_pay_link())
+        sent = self.env["mail.mail"].search([("model", "=", "account.move"), ("res_id", "=", not_due.id)])
+        self.assertEqual(sent.recipient_ids, self.other_customer)
+
     def test_a_tampered_link_is_refused(self):
         url = self.invoice.eh_pay_url
         for tampered in (

@@ -1,7 +1,10 @@
-from datetime import timedelta
+from datetime import date, timedelta
+
+from psycopg2 import IntegrityError
 
 from odoo.exceptions import UserError
 from odoo.tests import freeze_time, tagged
+from odoo.tools import mute_logger
 
 from .common import TODAY, DunningCommon
 
@@ -59,6 +62,13 @@ class TestScreens(DunningCommon):
         self.assertEqual(
             self.Case._read_group([("id", "=", case.id)], ["strategy_id"], ["__count"]), [(self.vip, 1)]
         )
+        self.customer.with_company(self.company).eh_collections_strategy_id = self.standard
+        self.assertEqual(case.strategy_id, self.standard)
+        self.standard.active = False
+        self.assertEqual(
+            case.strategy_id, self.vip, "an archived strategy leaves its customers to the default"
+        )
+        self.standard.active = True
         with self.assertRaisesRegex(UserError, "set it on the customer"):
             case.with_user(self.manager).write({"strategy_id": self.standard.id})
 
@@ -88,6 +98,14 @@ class TestScreens(DunningCommon):
         self.assertIn("Pay by", content)
         self.assertIn("03/25/2026", content)
         self.assertNotIn("within 8 days", content)
+
+    def test_days_in_words_and_the_settings_that_cannot_be_zero(self):
+        self.assertEqual(self.company._eh_format_day(TODAY + timedelta(days=11)), "Mar 26")
+        self.assertEqual(self.company._eh_format_day(date(2027, 1, 4)), "Jan 4, 2027")
+        for field in ("eh_demand_days", "eh_pay_link_days"):
+            with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+                self.company.write({field: 0})
+                self.company.flush_recordset()
 
     def test_the_cases_menu_opens_on_my_cases_for_a_collector_only(self):
         Case = self.env["eh.collections.case"]

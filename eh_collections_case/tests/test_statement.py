@@ -216,3 +216,4 @@ class TestCustomerLanguage(DunningCommon):
         )
         self.assertIn("Relevé de compte", html.decode())
         self.assertIn("Jours de retard", html.decode())
+        self.assertIn("Non échu", html.decode(), "the aging headers in the customer's language too")

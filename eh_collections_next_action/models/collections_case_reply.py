@@ -51,8 +51,9 @@ class CollectionsCase(models.Model):
     def _notify_get_reply_to_batch(self, defaults=None, author_ids=None):
         """Mail posted on a case answers to the company's collections alias too."""
         reply_to = super()._notify_get_reply_to_batch(defaults=defaults, author_ids=author_ids)
+        aliases = {company: company._eh_collections_alias() for company in self.company_id}
         for case in self:
-            alias = case.company_id._eh_collections_alias()
+            alias = aliases[case.company_id]
             if alias and case.id in reply_to:
                 reply_to[case.id] = case._notify_get_reply_to_formatted_email(alias.alias_full_name)
         return reply_to

@@ -4,6 +4,7 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
 from odoo.tools import format_amount, html2plaintext
 
 from odoo.addons.eh_account_ai_agent.tools import read_reply_with_llm
@@ -159,19 +160,13 @@ class CollectionsReply(models.Model):
             return self.case_id.invoice_ids
         if not self.partner_id:
             return self.env["account.move"]
-        return (
-            self.env["account.move"]
-            .sudo()
-            .search(
-                [
-                    ("company_id", "=", self.company_id.id),
-                    ("commercial_partner_id", "=", self.partner_id.id),
-                    ("move_type", "in", ("out_invoice", "out_refund")),
-                    ("state", "=", "posted"),
-                    ("payment_state", "in", ("not_paid", "partial")),
-                ]
-            )
+        AML = self.env["account.move.line"].sudo()
+        lines = AML.search(
+            AML._eh_open_receivable_domain()
+            & Domain("partner_id", "child_of", self.partner_id.id)
+            & Domain("company_id", "=", self.company_id.id)
         )
+        return lines.move_id.filtered(lambda move: move.move_type in ("out_invoice", "out_refund"))
 
     def _eh_received_day(self):
         """The day the message came, in the company's timezone."""

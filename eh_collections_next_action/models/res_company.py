@@ -62,34 +62,40 @@ class ResCompany(models.Model):
 
     @api.model
     def _eh_ensure_collections_aliases(self):
-        """Every company that receives mail has its collections alias (also run at install)."""
-        for company in self or self.search([("alias_domain_id", "!=", False)]):
-            company._eh_collections_alias()
+        """Give every company that receives mail its collections alias (also run at
+        install); companies sharing an alias domain share the alias."""
+        model = self.env["ir.model"]._get("eh.collections.case")
+        Alias = self.env["mail.alias"].sudo()
+        for domain in (self or self.search([("alias_domain_id", "!=", False)])).sudo().alias_domain_id:
+            if not self._eh_find_alias(domain):
+                Alias.create(
+                    {
+                        "alias_name": COLLECTIONS_ALIAS,
+                        "alias_domain_id": domain.id,
+                        "alias_model_id": model.id,
+                        "alias_contact": "everyone",
+                    }
+                )
 
     def _eh_collections_alias(self):
-        """The company's collections alias on its alias domain (made on first use), or
-        an empty recordset when the company has no alias domain to receive mail."""
+        """The company's collections alias, or an empty recordset when the company has no
+        alias domain to receive mail."""
         self.ensure_one()
-        Alias = self.env["mail.alias"].sudo()
-        domain = self.sudo().alias_domain_id
+        return self._eh_find_alias(self.sudo().alias_domain_id)
+
+    @api.model
+    def _eh_find_alias(self, domain):
         if not domain:
-            return Alias
-        model = self.env["ir.model"]._get("eh.collections.case")
-        alias = Alias.search(
-            [
-                ("alias_name", "=", COLLECTIONS_ALIAS),
-                ("alias_domain_id", "=", domain.id),
-                ("alias_model_id", "=", model.id),
-            ],
-            limit=1,
-        )
-        if not alias:
-            alias = Alias.create(
-                {
-                    "alias_name": COLLECTIONS_ALIAS,
-                    "alias_domain_id": domain.id,
-                    "alias_model_id": model.id,
-                    "alias_contact": "everyone",
-                }
+            return self.env["mail.alias"]
+        return (
+            self.env["mail.alias"]
+            .sudo()
+            .search(
+                [
+                    ("alias_name", "=", COLLECTIONS_ALIAS),
+                    ("alias_domain_id", "=", domain.id),
+                    ("alias_model_id.model", "=", "eh.collections.case"),
+                ],
+                limit=1,
             )
-        return alias
+        )

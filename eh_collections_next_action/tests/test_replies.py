@@ -86,6 +86,9 @@ class TestCustomerReplies(ScriptedLLMMixin, DunningCommon):
     def test_a_reply_to_a_real_reminder_is_a_promise_that_stops_the_reminders(self):
         reminder = self.remind()
         self.assertEqual(reminder.reply_to, f'"{self.company.name} Collections" <collections@{DOMAIN}>')
+        self.assertIn(
+            f"collections@{DOMAIN}", self.case._notify_get_reply_to()[self.case.id], "chatter mail too"
+        )
         self.process(
             raw_mail(
                 "Hello,\n\nWe will pay on the 20th.\n\nBest regards,\nEdwin", in_reply_to=reminder.message_id
