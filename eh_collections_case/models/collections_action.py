@@ -130,8 +130,7 @@ class CollectionsAction(models.Model):
                 user_id=self.env.uid,
             )
         actions = super().create(vals_list)
-        for case in actions.case_id:
-            case._apply_logged_actions(actions.filtered(lambda a, c=case: a.case_id == c))
+        actions.case_id._apply_logged_actions(actions)
         return actions
 
     def _check_row(self, vals, case):

@@ -237,5 +237,5 @@ class CollectionsCase(models.Model):
 
     def _move_to_stage(self, stage_type):
         stage = self.env["eh.collections.stage"]._get_by_type(stage_type)
-        if stage and self.stage_id != stage:
-            self.stage_id = stage
+        if stage:
+            self.filtered(lambda case: case.stage_id != stage).stage_id = stage

@@ -1,10 +1,15 @@
+import logging
 from datetime import timedelta
+
+from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, models
 from odoo.tools import format_amount
 
-# Cases the follow-up cron sends per commit (each in its own savepoint).
-FOLLOWUP_BATCH = 50
+_logger = logging.getLogger(__name__)
+
+# Cases a follow-up worker claims, sends and commits at a time.
+FOLLOWUP_BATCH = 100
 
 
 class CollectionsCase(models.Model):
@@ -334,26 +339,58 @@ class CollectionsCase(models.Model):
         return [("id", "in" if True in value else "not in", ids)]
 
     @api.model
-    def _cron_send_followups(self):
-        """Daily: send the due level of every due case, a savepoint per case and a
-        commit per batch. A batch's log rows and mails are committed together, so a
-        crash loses a whole batch (sent again by the next run) and a re-run never
-        sends anything twice."""
-        due = self._due_followups()
-        Followup = self.env["eh.collections.followup"]
+    def _cron_send_followups(self, call_workers=True):
+        """Daily: send the due level of every due case, a batch per commit.
+
+        Any number of workers may run it at once: this cron with its worker cron
+        (`ir_cron_send_followups_worker`, called when there is more than a batch),
+        copies of that worker, or several servers on one database. Each worker walks
+        the due cases in the same order and claims its next batch with `FOR UPDATE
+        SKIP LOCKED`, so a batch another worker holds is skipped; once it holds a
+        batch it asks again what each case is due for, so a case another worker just
+        sent is not sent twice. A batch's mails and log rows are committed together: a
+        crash loses a whole batch (sent by the next run) and never sends twice."""
+        candidates = [case.id for case, _level in self._due_followups()]
         cron = self.env["ir.cron"]
-        cron._commit_progress(remaining=len(due))
-        for start in range(0, len(due), FOLLOWUP_BATCH):
-            chunk = due[start : start + FOLLOWUP_BATCH]
-            followups = Followup
-            for case, level in chunk:
-                if case.try_lock_for_update():  # a collector is sending it by hand right now: next run
-                    followups |= Followup._queue(case, level, reason=case._approval_reason(level))
-            self.env["eh.collections.followup.send"]._send_followups(
-                followups.filtered(lambda f: f.state == "to_send")
-            )
+        if call_workers and len(candidates) > FOLLOWUP_BATCH:
+            self.env.ref("eh_collections_case.ir_cron_send_followups_worker")._trigger()
+        cron._commit_progress(remaining=len(candidates))
+        for start in range(0, len(candidates), FOLLOWUP_BATCH):
+            chunk = candidates[start : start + FOLLOWUP_BATCH]
+            self._claim(chunk)._send_due_followups()
             if not cron._commit_progress(len(chunk)):
                 break
+
+    @api.model
+    def _claim(self, ids):
+        """The cases of `ids` no other transaction holds, locked until the commit.
+
+        The claim opens the transaction, so its snapshot sees what other workers
+        committed; a worker that commits a case between that snapshot and the lock
+        makes PostgreSQL refuse the lock (repeatable read): the claim is tried again."""
+        for _attempt in range(3):
+            try:
+                claimed = self.browse(ids).try_lock_for_update()
+            except SerializationFailure:
+                _logger.info("Collections: a batch changed while it was claimed; claiming it again.")
+                self.env.cr.rollback()
+                continue
+            self.env.invalidate_all()  # what was read before the claim may be stale
+            return claimed
+        return self.browse()
+
+    def _send_due_followups(self):
+        """Send these cases the level each is due for now (none when another worker
+        already sent it, or the customer paid since the run began)."""
+        if not self:
+            return
+        due = self._due_followups([("id", "in", self.ids)])
+        followups = self.env["eh.collections.followup"]._queue_all(
+            [(case, level, case._approval_reason(level)) for case, level in due]
+        )
+        self.env["eh.collections.followup.send"]._send_followups(
+            followups.filtered(lambda f: f.state == "to_send")
+        )
 
     # -- who does the work -----------------------------------------------------------
 

@@ -93,23 +93,36 @@ class CollectionsCase(models.Model):
             return self._log_action(vals_list)
 
     def _apply_logged_actions(self, actions):
-        """What new log rows do to their case: a chatter line each, a promise becomes
+        """What new log rows do to their cases: a chatter line each, a promise becomes
         the current promise, the stage moves (first reminder, first contact, promise), and the modules
-        that follow the case hear of it. Called by `eh.collections.action.create`."""
-        self.ensure_one()
-        for action in actions:
-            self._message_log(body=action._chatter_body())  # a note, without notification work
-        done = actions.filtered(lambda a: a.state == "done")
-        promise = done.filtered(lambda a: a.action_type == "promise")[-1:]
-        if promise:
-            self._record_promise(promise.promise_amount, promise.promise_date)
-            self._move_to_stage("promised")
-        elif self.stage_id.stage_type in (False, "new", "reminded") and any(
-            a.contact_made and a.action_type in OUTREACH_TYPES for a in done
-        ):
-            self._move_to_stage("contacted")
-        elif self.stage_id.stage_type in (False, "new") and any(
-            a.level_id and a.action_type in OUTREACH_TYPES for a in done
-        ):
-            self._move_to_stage("reminded")
+        that follow the case hear of it. Called by `eh.collections.action.create`, once
+        for all the cases of the rows it wrote (a follow-up batch logs hundreds)."""
+        by_case = actions.grouped("case_id")
+        # `_message_log_batch` takes one body per record: the notes go in layers, the
+        # first row of every case, then the second..., so each case keeps its order.
+        for layer in range(max(map(len, by_case.values()), default=0)):
+            bodies = {
+                case.id: rows[layer]._chatter_body() for case, rows in by_case.items() if len(rows) > layer
+            }
+            self.browse(list(bodies))._message_log_batch(bodies)  # notes, without notification work
+        to_stage = {}
+        for case, rows in by_case.items():
+            done = rows.filtered(lambda a: a.state == "done")
+            promise = done.filtered(lambda a: a.action_type == "promise")[-1:]
+            if promise:
+                case._record_promise(promise.promise_amount, promise.promise_date)
+                to_stage[case] = "promised"
+            elif case.stage_id.stage_type in (False, "new", "reminded") and any(
+                a.contact_made and a.action_type in OUTREACH_TYPES for a in done
+            ):
+                to_stage[case] = "contacted"
+            elif case.stage_id.stage_type in (False, "new") and any(
+                a.level_id and a.action_type in OUTREACH_TYPES for a in done
+            ):
+                to_stage[case] = "reminded"
+        # Untracked: the row's own chatter line says what moved the case, and a batch of
+        # reminders would write a second message per case for it.
+        for stage_type in set(to_stage.values()):
+            moved = self.browse([case.id for case, target in to_stage.items() if target == stage_type])
+            moved.with_context(mail_notrack=True)._move_to_stage(stage_type)
         self._on_case_changed()

@@ -158,24 +158,27 @@ class CollectionsCase(models.Model):
         )
 
     def _compute_open_items(self):
+        # One pass over the batch's lines: the domains are evaluated once per company
+        # (a day of its own), then each case takes its customer's share.
         AML = self.env["account.move.line"]
         lines = self._open_lines()
+        by_customer = lines.grouped(lambda ln: (ln.partner_id.commercial_partner_id.id, ln.company_id.id))
+        credits = lines.filtered_domain(AML._eh_chased_domain() & Domain("amount_residual", "<", 0))
+        overdue_by_day, reminded_by_day = {}, {}
         for case in self:
-            mine = lines.filtered(
-                lambda ln, c=case: ln.partner_id.commercial_partner_id == c.partner_id
-                and ln.company_id == c.company_id
-            )
-            overdue = mine.filtered_domain(AML._eh_overdue_domain(case._today()))
+            today = case._today()
+            if today not in overdue_by_day:
+                overdue_by_day[today] = overdue = lines.filtered_domain(AML._eh_overdue_domain(today))
+                reminded_by_day[today] = overdue.filtered(
+                    lambda ln, day=today: not ln.move_id._eh_followup_held(day)
+                )
+            mine = by_customer.get((case.partner_id.id, case.company_id.id), AML)
+            overdue = mine & overdue_by_day[today]
             case.invoice_ids = mine.move_id.filtered(lambda m: m.move_type in ("out_invoice", "out_refund"))
             case.overdue_line_ids = overdue
             case.overdue_move_ids = overdue.move_id
-            today = case._today()
-            case.reminder_line_ids = overdue.filtered(
-                lambda ln, day=today: not ln.move_id._eh_followup_held(day)
-            )
-            case.credit_line_ids = mine.filtered_domain(
-                AML._eh_chased_domain() & Domain("amount_residual", "<", 0)
-            )
+            case.reminder_line_ids = mine & reminded_by_day[today]
+            case.credit_line_ids = mine & credits
 
     # -- the refresh ---------------------------------------------------------------------
 
@@ -208,11 +211,24 @@ class CollectionsCase(models.Model):
 
     @api.model
     def _cron_refresh_cases(self):
-        """Nightly: rebuild the cases of every company from its open receivables."""
+        """Nightly: rebuild the cases of every company from its open receivables, a
+        company per commit. Several workers may run it at once: each refreshes the
+        companies no other one holds (`ir.cron._eh_try_claim`)."""
         companies = self.env["res.company"].search([])  # pylint: disable=no-search-all
-        stats = self._refresh_from_ledger(companies)
-        _logger.info("Collections cases refreshed for %s companies: %s", len(companies), stats)
-        self.env["ir.cron"]._commit_progress(len(companies))
+        cron = self.env["ir.cron"]
+        cron._commit_progress(remaining=len(companies))
+        for company in companies:
+            if cron._eh_try_claim("eh_collections_case.refresh", company.id):
+                self._refresh_company(company)
+            if not cron._commit_progress(1):
+                break
+
+    @api.model
+    def _refresh_company(self, company):
+        """The nightly refresh of one company's cases; its counts."""
+        stats = self._refresh_from_ledger(company)
+        _logger.info("Collections cases of %s refreshed: %s", company.name, stats)
+        return stats
 
     def _ledger_aggregation(self, company_days, partners=None):
         """The one GROUP BY pass: per (company, commercial partner), the figures of its

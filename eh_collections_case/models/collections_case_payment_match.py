@@ -38,10 +38,10 @@ class CollectionsCase(models.Model):
         return result
 
     @api.model
-    def _cron_refresh_cases(self):
-        result = super()._cron_refresh_cases()
-        self._suggest_payment_matches(self.env["res.company"].search([]))  # pylint: disable=no-search-all
-        return result
+    def _refresh_company(self, company):
+        stats = super()._refresh_company(company)
+        self._suggest_payment_matches(company)
+        return stats
 
     @api.model
     def _suggest_payment_matches(self, companies):

@@ -105,6 +105,25 @@ class CollectionsFollowup(models.Model):
         return self._queue_template(case, level, reason)
 
     @api.model
+    def _queue_all(self, due):
+        """The reminders of `due`, a list of (case, level, reason): the ones ready to
+        send made in one go, the others by `_queue`, one by one."""
+        ready = [(case, level) for case, level, reason in due if not reason and self._queue_is_plain(level)]
+        with case_method():
+            followups = self.create(
+                [{"case_id": case.id, "level_id": level.id, "state": "to_send"} for case, level in ready]
+            )
+        for case, level, reason in due:
+            if reason or not self._queue_is_plain(level):
+                followups |= self._queue(case, level, reason)
+        return followups
+
+    @api.model
+    def _queue_is_plain(self, level):
+        """Whether `_queue` makes a reminder of `level` from its template alone."""
+        return True
+
+    @api.model
     def _queue_template(self, case, level, reason=None):
         """The reminder of `level` for `case` from the level's template: waiting for
         approval when there is a `reason` (rendered now, so the collector reads what

@@ -1,4 +1,5 @@
 import logging
+from collections import defaultdict
 
 from odoo import Command, api, fields, models
 
@@ -9,12 +10,14 @@ _logger = logging.getLogger(__name__)
 
 class CollectionsFollowupSend(models.AbstractModel):
     """Sends reminders, as `account.move.send` sends invoices: the reminder does not
-    send itself. One method per channel, `_send_<channel>(followup, documents)`, each
-    returning the log rows of what it did; bridges add channels to `_channels`.
+    send itself. One method per channel, `_send_<channel>(followups, documents)`, each
+    returning the log rows of what it did for each reminder; bridges add channels to
+    `_channels`.
 
-    A reminder's log rows and its queued mail are written in the same savepoint: the
+    A batch's log rows and its queued mails are written in the same savepoint: the
     mail queue delivers after the commit, so there is no mail without its row and no
-    row without its mail. A failure rolls back that reminder only and is logged."""
+    row without its mail. A failure rolls the batch back, then each reminder is sent
+    alone, so that only the broken one fails and is logged."""
 
     _name = "eh.collections.followup.send"
     _description = "Send collections reminders"
@@ -42,33 +45,53 @@ class CollectionsFollowupSend(models.AbstractModel):
 
     @api.model
     def _send_followups(self, followups):
-        """Send each reminder in a savepoint of its own; the queue goes on past a failure."""
+        """Send reminders as one batch (the mails of a level rendered together; the log
+        rows, chatter notes and case updates written together) in one savepoint. When
+        anything in it fails, each reminder again in a savepoint of its own: the queue
+        goes on past a failure, which is logged on its case."""
+        if len(followups) > 1 and len(followups.case_id) == len(followups):
+            try:
+                with self.env.cr.savepoint():
+                    self._send(followups)
+                return followups
+            except Exception:  # one of them is broken: found below, one by one
+                self.env.invalidate_all(flush=False)
         for followup in followups:
             try:
                 with self.env.cr.savepoint():
-                    self._send_followup(followup)
+                    self._send(followup)
             except Exception as error:  # a broken template, a bad address: logged, the queue goes on
                 self.env.invalidate_all(flush=False)
                 self._fail(followup, error)
         return followups
 
     @api.model
-    def _send_followup(self, followup):
-        case = followup.case_id
-        documents = {"named": case.reminder_line_ids, "letter": self.env["ir.attachment"]}
-        rows = []
-        for channel in self._level_channels(followup.level_id):
-            rows += getattr(self, f"_send_{channel}")(followup, documents)
-        for row in rows:
-            row.setdefault("level_id", followup.level_id.id)
-            row.update(self._row_values(followup, row))
-        author = self._log_author(followup)
+    def _send(self, followups):
+        """Send `followups` (one per case) by their levels' channels, channel after
+        channel, then log what each did and move each case to its level."""
+        documents = {
+            followup: {"named": followup.case_id.reminder_line_ids, "letter": self.env["ir.attachment"]}
+            for followup in followups
+        }
+        rows = {followup: [] for followup in followups}
+        for channel in self._channels():
+            sending = followups.filtered(lambda f, c=channel: c in self._level_channels(f.level_id))
+            if sending:
+                for followup, channel_rows in getattr(self, f"_send_{channel}")(sending, documents).items():
+                    rows[followup] += channel_rows
+        by_author = defaultdict(list)
+        for followup in followups:
+            for row in rows[followup]:
+                row.setdefault("level_id", followup.level_id.id)
+                row.update(self._row_values(followup, row), case_id=followup.case_id.id)
+                by_author[self._log_author(followup)].append(row)
+        Action = self.env["eh.collections.action"]
         with case_method():
-            actions = (case if author == self.env.user else case.with_user(author).sudo())._log_action(rows)
-            if followup.level_id:
-                case.write({"level_id": followup.level_id.id, "followup_asap": False})
-        followup._write_own({"state": "sent"})
-        return actions
+            for author, vals_list in by_author.items():
+                (Action if author == self.env.user else Action.with_user(author).sudo()).create(vals_list)
+            for level, sent in followups.filtered("level_id").grouped("level_id").items():
+                sent.case_id.write({"level_id": level.id, "followup_asap": False})
+        followups._write_own({"state": "sent"})
 
     @api.model
     def _log_author(self, followup):
@@ -106,86 +129,126 @@ class CollectionsFollowupSend(models.AbstractModel):
     # -- the channels ---------------------------------------------------------------
 
     @api.model
-    def _send_letter(self, followup, documents):
+    def _send_letter(self, followups, documents):
         """The Statement of Account as a PDF, queued for print and post."""
-        case = followup.case_id
-        letter = self._statement_letter(case, followup.level_id)
-        documents["letter"] = letter
-        name = followup.level_id.name or self.env._("Statement of Account")
-        task = case.activity_schedule(
-            "eh_collections_case.mail_activity_type_print_letter",
-            summary=self.env._("Print and post: %(level)s", level=name),
-            note=self.env._(
-                "Print the attached %(document)s and post it to the customer.", document=letter.name
-            ),
-            user_id=case._collector_user().id,
-        )
-        task.attachment_ids = letter
-        return [
-            {
-                "action_type": "letter",
-                "channel": "letter",
-                "note": letter.name,
-                "invoice_ids": self._named_invoices(documents),
-            }
-        ]
-
-    @api.model
-    def _send_email(self, followup, documents):
-        """The level's template to the customer's invoicing contact, with the letter and
-        (when the level says so) the invoices attached; a call instead without email."""
-        case, level = followup.case_id, followup.level_id
-        recipient = followup.recipient_id or case.eh_reminder_partner_id
-        if not recipient.email:
-            case.activity_schedule(
-                "mail.mail_activity_data_call",
-                summary=self.env._("Call %(customer)s: no email address", customer=case.partner_id.name),
+        rows = {}
+        for followup in followups:
+            case = followup.case_id
+            letter = self._statement_letter(case, followup.level_id)
+            documents[followup]["letter"] = letter
+            name = followup.level_id.name or self.env._("Statement of Account")
+            task = case.activity_schedule(
+                "eh_collections_case.mail_activity_type_print_letter",
+                summary=self.env._("Print and post: %(level)s", level=name),
+                note=self.env._(
+                    "Print the attached %(document)s and post it to the customer.", document=letter.name
+                ),
                 user_id=case._collector_user().id,
             )
-            return [
+            task.attachment_ids = letter
+            rows[followup] = [
                 {
-                    "action_type": "email",
-                    "channel": "email",
-                    "state": "skipped",
-                    "note": self.env._(
-                        "No email address for %(recipient)s: a call activity was scheduled instead.",
-                        recipient=recipient.display_name,
-                    ),
+                    "action_type": "letter",
+                    "channel": "letter",
+                    "note": letter.name,
+                    "invoice_ids": self._named_invoices(documents[followup]),
                 }
             ]
+        return rows
+
+    @api.model
+    def _send_email(self, followups, documents):
+        """The level's template to the customer's invoicing contact, with the letter and
+        (when the level says so) the invoices attached; a call instead without email.
+        Reminders of a level with the same values are rendered and queued together."""
+        rows, batches, batch_values = {}, defaultdict(list), {}
+        for followup in followups:
+            case = followup.case_id
+            recipient = followup.recipient_id or case.eh_reminder_partner_id
+            if not recipient.email:
+                rows[followup] = self._no_email(followup, recipient)
+                continue
+            values = self._email_values(followup, documents[followup])
+            try:  # values of their own (an edited text, attachments) make a batch of one
+                key = (followup.level_id, tuple(sorted(values.items())))
+                hash(key)
+            except TypeError:
+                key = (followup.level_id, followup)
+            batches[key].append(followup)
+            batch_values[key] = values
+        for key, batch in batches.items():
+            level, values = key[0], batch_values[key]
+            mails = (
+                level.mail_template_id.with_context(eh_level_id=level.id, eh_render_batch=True)
+                .send_mail_batch([followup.case_id.id for followup in batch], email_values=values or None)
+                .grouped("res_id")
+            )
+            for followup in batch:
+                rows[followup] = [
+                    {
+                        "action_type": "email",
+                        "channel": "email",
+                        "note": mails[followup.case_id.id].subject,
+                        "invoice_ids": self._named_invoices(documents[followup]),
+                    }
+                ]
+        return rows
+
+    @api.model
+    def _email_values(self, followup, documents):
+        """What a reminder's email sets besides its template: an approved reminder's
+        edited text and recipient, its attachments, the case's own values."""
+        case, level = followup.case_id, followup.level_id
+        values = {key: followup[key] for key in ("subject", "body_html") if followup[key]}
+        if followup.recipient_id and followup.recipient_id != case.eh_reminder_partner_id:
+            values["recipient_ids"] = [Command.set(followup.recipient_id.ids)]
         attachments = documents["letter"]
         if level.attach_invoices:
             attachments |= self._invoice_pdfs(case, documents["named"].move_id)
-        email_values = {key: followup[key] for key in ("subject", "body_html") if followup[key]}
-        if followup.recipient_id and followup.recipient_id != case.eh_reminder_partner_id:
-            email_values["recipient_ids"] = [Command.set(followup.recipient_id.ids)]
         if attachments:
-            email_values["attachment_ids"] = [Command.link(a.id) for a in attachments]
-        email_values.update(case._eh_reminder_email_values())
-        mail_id = level.mail_template_id.with_context(eh_level_id=level.id).send_mail(
-            case.id, email_values=email_values or None
+            values["attachment_ids"] = [Command.link(a.id) for a in attachments]
+        values.update(case._eh_reminder_email_values())
+        return values
+
+    @api.model
+    def _no_email(self, followup, recipient):
+        case = followup.case_id
+        case.activity_schedule(
+            "mail.mail_activity_data_call",
+            summary=self.env._("Call %(customer)s: no email address", customer=case.partner_id.name),
+            user_id=case._collector_user().id,
         )
         return [
             {
                 "action_type": "email",
                 "channel": "email",
-                "note": self.env["mail.mail"].browse(mail_id).subject,
-                "invoice_ids": self._named_invoices(documents),
+                "state": "skipped",
+                "note": self.env._(
+                    "No email address for %(recipient)s: a call activity was scheduled instead.",
+                    recipient=recipient.display_name,
+                ),
             }
         ]
 
     @api.model
-    def _send_call(self, followup, documents):
+    def _send_call(self, followups, documents):
         """A call activity for the case's collector."""
-        case = followup.case_id
-        case.activity_schedule(
-            "mail.mail_activity_data_call",
-            summary=self.env._(
-                "Call %(customer)s: %(level)s", customer=case.partner_id.name, level=followup.level_id.name
-            ),
-            user_id=case._collector_user().id,
-        )
-        return [{"action_type": "follow_up", "channel": "call", "note": self.env._("Call scheduled")}]
+        rows = {}
+        for followup in followups:
+            case = followup.case_id
+            case.activity_schedule(
+                "mail.mail_activity_data_call",
+                summary=self.env._(
+                    "Call %(customer)s: %(level)s",
+                    customer=case.partner_id.name,
+                    level=followup.level_id.name,
+                ),
+                user_id=case._collector_user().id,
+            )
+            rows[followup] = [
+                {"action_type": "follow_up", "channel": "call", "note": self.env._("Call scheduled")}
+            ]
+        return rows
 
     # -- documents --------------------------------------------------------------------
 

@@ -109,12 +109,16 @@ class CollectionsSnapshot(models.Model):
 
     @api.model
     def _cron_take_snapshot(self):
-        """Daily: today's figures of every company, once; a rerun updates them."""
+        """Daily: today's figures of every company, once; a rerun updates them. Several
+        workers may run it at once: each takes the companies no other one holds."""
         companies = self.env["res.company"].search([])  # pylint: disable=no-search-all
-        self.env["ir.cron"]._commit_progress(remaining=len(companies))
+        cron = self.env["ir.cron"]
+        cron._commit_progress(remaining=len(companies))
         for company in companies:
-            self._take(company, company._eh_collections_today())
-            self.env["ir.cron"]._commit_progress(1)
+            if cron._eh_try_claim("eh_collections_case.snapshot", company.id):
+                self._take(company, company._eh_collections_today())
+            if not cron._commit_progress(1):
+                break
 
     @api.model
     def action_backfill(self):

@@ -1,5 +1,7 @@
+from contextlib import closing
 from datetime import timedelta
 
+from odoo import SUPERUSER_ID, api, sql_db
 from odoo.tests import freeze_time, tagged
 
 from .common import TODAY, CollectionsCommon
@@ -178,6 +180,30 @@ class TestCaseRefresh(CollectionsCommon):
     def test_cron_refreshes_every_company(self):
         self.post_invoice(1000, 40)
         cron = self.env.ref("eh_collections_case.ir_cron_refresh_cases")
+        with self.enter_registry_test_mode():
+            self.assertIs(cron.method_direct_trigger(), True)
+        self.assertAlmostEqual(self.open_case().total_overdue_amount, 1000)
+
+    def test_a_company_another_worker_holds_is_left_to_it(self):
+        """Two refresh workers never refresh the same company at once: one that another
+        transaction (a worker, another server) holds is skipped, and free again once
+        that transaction ends."""
+        self.post_invoice(1000, 40)
+        cron = self.env.ref("eh_collections_case.ir_cron_refresh_cases")
+        with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as other_worker:
+            Other = api.Environment(other_worker, SUPERUSER_ID, {})["ir.cron"]
+            self.assertTrue(Other._eh_try_claim("eh_collections_case.refresh", self.company.id))
+            self.assertFalse(
+                self.env["ir.cron"]._eh_try_claim("eh_collections_case.refresh", self.company.id)
+            )
+            self.assertTrue(
+                self.env["ir.cron"]._eh_try_claim("eh_collections_case.snapshot", self.company.id),
+                "another kind of work on the same company is free",
+            )
+            with self.enter_registry_test_mode():
+                self.assertIs(cron.method_direct_trigger(), True)
+            self.assertFalse(self.open_case(), "the company was the other worker's")
+            other_worker.rollback()
         with self.enter_registry_test_mode():
             self.assertIs(cron.method_direct_trigger(), True)
         self.assertAlmostEqual(self.open_case().total_overdue_amount, 1000)

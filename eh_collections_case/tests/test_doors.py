@@ -86,9 +86,8 @@ class TestCaseButtons(DunningCommon):
         self.assertFalse(case.user_id)
         self.assertEqual(case._collector_user(), case._collections_manager())
         self.company.eh_collections_default_user_id = self.collector
-        self.env["eh.collections.followup.send"]._send_call(
-            self.env["eh.collections.followup"]._queue(case, self.level(self.standard, 2)), {}
-        )
+        followup = self.env["eh.collections.followup"]._queue(case, self.level(self.standard, 2))
+        self.env["eh.collections.followup.send"]._send_call(followup, {followup: {}})
         self.assertEqual(case.activity_ids.user_id, self.collector)
 
     def test_the_gear_menu_opens_dispute_fees_and_payment_plan_on_the_case(self):

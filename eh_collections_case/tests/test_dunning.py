@@ -217,6 +217,62 @@ class TestDunning(DunningCommon):
         self.assertIn("no email address", case.activity_ids.summary)
 
     @freeze_time(TODAY)
+    def test_a_batch_renders_each_reminder_as_it_would_alone(self):
+        """The batch renders a template's body once for many cases (one compilation):
+        each case's text is exactly what rendering it alone gives, in its language."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["eh_collections_case"], ["fr_FR"], overwrite=True)
+        french = self.env["res.partner"].create(
+            {"name": "Bois Dupont", "is_company": True, "email": "compta@dupont.example.com", "lang": "fr_FR"}
+        )
+        for partner in (self.customer, self.other_customer, french):
+            self.post_invoice(700, 20, partner=partner)
+        self.refresh()
+        cases = self.Case.search([("partner_id", "in", (self.customer | self.other_customer | french).ids)])
+        template = self.env.ref("eh_collections_case.mail_template_reminder_courteous")
+        alone = {
+            case.id: template._render_field("body_html", case.ids, compute_lang=True)[case.id]
+            for case in cases
+        }
+        IrQweb = type(self.env["ir.qweb"])
+        compile_code = IrQweb._generate_code_uncached
+        with patch.object(
+            IrQweb, "_generate_code_uncached", autospec=True, side_effect=compile_code
+        ) as compiled:
+            together = template.with_context(eh_render_batch=True)._render_field(
+                "body_html", cases.ids, compute_lang=True
+            )
+        self.assertEqual(compiled.call_count, 2, "compiled once per language, not once per case")
+        self.assertEqual(together, alone)
+        self.assertEqual(len(set(together.values())), 3)
+        self.assertIn("Bonjour Bois Dupont,", together[self.open_case(french).id])
+        self.assertIn("Dear Gemini Accounts,", together[self.open_case().id])
+
+    @freeze_time(TODAY)
+    def test_a_case_another_worker_sent_is_not_sent_again(self):
+        """A worker asks again what its claimed cases are due for: a case sent by
+        another worker since the run began is skipped; more than a batch calls the
+        worker cron."""
+        self.post_invoice(900, 20)
+        self.post_invoice(400, 20, partner=self.other_customer)
+        self.refresh()
+        cases = self.open_case() | self.open_case(self.other_customer)
+        worker = self.env.ref("eh_collections_case.ir_cron_send_followups_worker")
+        with patch.object(case_module, "FOLLOWUP_BATCH", 1):
+            self.run_cron()
+        self.assertTrue(
+            self.env["ir.cron.trigger"].search([("cron_id", "=", worker.id)]),
+            "two batches: a worker is called",
+        )
+        self.run_cron("eh_collections_case.ir_cron_send_followups_worker")
+        with self.mock_mail_gateway():
+            cases._send_due_followups()  # a worker holding them now, after the others committed
+        self.assertEqual(len(cases.action_ids.filtered(lambda a: a.action_type == "email")), 2)
+        self.assertEqual(
+            len(self.env["mail.mail"].search([("model", "=", cases._name), ("res_id", "in", cases.ids)])), 2
+        )
+
+    @freeze_time(TODAY)
     def test_a_failing_template_does_not_stop_the_queue(self):
         broken = self.env.ref("eh_collections_case.mail_template_reminder_courteous").copy(
             {"name": "Broken", "body_html": '<p><t t-out="object.no_such_field.name"/></p>'}

@@ -319,10 +319,16 @@ class CollectionsCase(models.Model):
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     @api.model
-    def _cron_eh_ai_prewarm(self, limit=50):
+    def _cron_eh_ai_prewarm(self, limit=50, call_workers=True):
         """Ask the provider ahead of time for the most urgent cases of companies
-        that have one, so collectors open them with the AI narrative ready."""
+        that have one, so collectors open them with the AI narrative ready.
+
+        Several workers may run it at once (this cron and its worker cron, called when
+        there is more than one case to ask about; other servers): each claims a case
+        before asking (`ir.cron._eh_try_claim`) and looks in the cache again once it
+        holds it, so no case is asked about twice."""
         Cache = self.env["eh.ai.suggestion.cache"]
+        cron = self.env["ir.cron"]
         companies = self.env["res.company"].sudo().search([("eh_ai_provider", "!=", "none")])
         for company in companies:
             cases = self.search(
@@ -333,10 +339,16 @@ class CollectionsCase(models.Model):
             snapshots = cases._eh_ai_snapshots()
             live = Cache._lookup(company, [s.digest() for s in snapshots.values()], PROMPT_VERSION)
             todo = cases.filtered(lambda c, s=snapshots, lv=live: s[c.id].digest() not in lv)
-            self.env["ir.cron"]._commit_progress(remaining=len(todo))
+            if call_workers and len(todo) > 1:
+                self.env.ref("eh_collections_next_action.ir_cron_prewarm_ai_suggestions_worker")._trigger()
+            cron._commit_progress(remaining=len(todo))
             for case in todo:
-                self.env["eh.ai.agent"]._suggest(company, snapshots[case.id], case)
-                if not self.env["ir.cron"]._commit_progress(1):
+                digest = snapshots[case.id].digest()
+                if cron._eh_try_claim("eh_collections_next_action.prewarm", case.id) and not Cache._lookup(
+                    company, [digest], PROMPT_VERSION
+                ):
+                    self.env["eh.ai.agent"]._suggest(company, snapshots[case.id], case)
+                if not cron._commit_progress(1):
                     return
 
     def action_eh_ai_prepare_step(self):

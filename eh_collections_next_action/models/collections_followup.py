@@ -19,6 +19,12 @@ class CollectionsFollowup(models.Model):
     )
 
     @api.model
+    def _queue_is_plain(self, level):
+        return super()._queue_is_plain(level) and not (
+            level.eh_ai_draft and level.company_id.sudo().eh_ai_provider != "none"
+        )
+
+    @api.model
     def _queue(self, case, level, reason=None):
         if not level.eh_ai_draft or case.company_id.sudo().eh_ai_provider == "none":
             return super()._queue(case, level, reason)

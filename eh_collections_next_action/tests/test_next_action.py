@@ -1,6 +1,8 @@
+from contextlib import closing
 from datetime import datetime, time, timedelta
 from unittest.mock import patch
 
+from odoo import SUPERUSER_ID, api, sql_db
 from odoo.tests import freeze_time, tagged
 
 from odoo.addons.eh_account_ai_agent.tests.llm_server import Reply, ScriptedLLMMixin, answer_json, openai_body
@@ -319,6 +321,21 @@ class TestNextActionWithProvider(ScriptedLLMMixin, CollectionsCommon):
             (self.case.eh_ai_suggestion_source, self.case.eh_ai_suggestion_rationale.splitlines()[0]),
             ("llm", rationale),
         )
+
+    def test_prewarm_workers_never_ask_about_a_case_another_one_holds(self):
+        self.llm.replies = [Reply(200, openai_body(answer_json(rationale="Prepared by a worker.")))]
+        cron = self.env.ref("eh_collections_next_action.ir_cron_prewarm_ai_suggestions")
+        worker = self.env.ref("eh_collections_next_action.ir_cron_prewarm_ai_suggestions_worker")
+        with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as other_worker:
+            Other = api.Environment(other_worker, SUPERUSER_ID, {})["ir.cron"]
+            self.assertTrue(Other._eh_try_claim("eh_collections_next_action.prewarm", self.case.id))
+            with self.enter_registry_test_mode():
+                self.assertIs(cron.method_direct_trigger(), True)
+            self.assertFalse(self.llm.requests, "the other worker holds the case")
+            other_worker.rollback()
+        with self.enter_registry_test_mode():
+            self.assertIs(worker.method_direct_trigger(), True)
+        self.assertEqual(len(self.llm.requests), 1, "free again once the other worker's transaction ended")
 
     def test_failing_provider_keeps_the_rules_and_the_form_working(self):
         self.company.sudo().eh_ai_base_url = "http://127.0.0.1:9/v1"

@@ -6,11 +6,18 @@ class CollectionsFollowupSend(models.AbstractModel):
     _inherit = "eh.collections.followup.send"
 
     @api.model
-    def _send_followup(self, followup):
+    def _send(self, followups):
         """A level may propose tighter credit terms to a manager, and tell the
         salesperson of the customer's latest order (an activity on the customer, with the
         case and the amount)."""
-        actions = super()._send_followup(followup)
+        super()._send(followups)
+        for followup in followups.filtered(
+            lambda f: f.level_id.propose_credit_terms or f.level_id.notify_salesperson
+        ):
+            self._tell_sales(followup)
+
+    @api.model
+    def _tell_sales(self, followup):
         level, case = followup.level_id, followup.case_id
         if level.propose_credit_terms:
             self.env["eh.collections.credit.proposal"]._propose(
@@ -47,4 +54,3 @@ class CollectionsFollowupSend(models.AbstractModel):
                     ),
                     user_id=order.user_id.id,
                 )
-        return actions
