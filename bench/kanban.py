@@ -11,7 +11,7 @@ import argparse
 import json
 import sys
 
-from common import odoo_env, say, timed
+from common import odoo_env, peak_rss_mb, say, timed
 from lxml import etree
 
 PAGE = 80
@@ -96,6 +96,7 @@ def main(argv=None):
                 "seconds_with": round(seconds_with, 4),
                 "seconds_without": round(seconds_without, 4),
                 "time_ratio": round(seconds_with / seconds_without, 2),
+                "peak_rss_mb": peak_rss_mb(),
             }
         )
     )

@@ -5,12 +5,17 @@ case table, and rolls back: the product's `_refresh_from_ledger`, the floor (the
 bare GROUP BY and one set-based upsert into a plain table), and the naive
 baseline (ORM search of the lines, grouping in Python, one write per case).
 
-Usage: python bench/refresh.py -d DB [-c CONFIG] --mode refresh|floor|naive [--repeat N]
+The targeted mode refreshes every case first, then times the refresh of one customer
+(`_refresh_from_ledger(company, partners=customer)`, what the live refresh runs after
+a payment) for 21 customers spread over the ledger: its seconds are the median.
+
+Usage: python bench/refresh.py -d DB [-c CONFIG] --mode refresh|floor|naive|targeted [--repeat N]
 Prints one JSON object: seconds (median), peak_rss_mb, cases.
 """
 
 import argparse
 import json
+import statistics
 import sys
 from collections import defaultdict
 
@@ -148,22 +153,45 @@ def check_totals(env, company):
 MODES = {"refresh": refresh, "floor": floor, "naive": naive}
 
 
+def targeted(env, company, samples=21):
+    """The median time of refreshing one customer's case, once every case is there."""
+    Case = env["eh.collections.case"]
+    refresh(env, company)
+    env.flush_all()
+    partners = Case.search([("company_id", "=", company.id), ("state", "=", "open")], order="id").partner_id
+    step = max(len(partners) // samples, 1)
+    chosen = partners[::step][:samples]
+
+    def one(partner):
+        Case._refresh_from_ledger(company, partners=partner)
+        env.flush_all()
+
+    times = []
+    for partner in chosen:
+        env.invalidate_all()
+        times.append(timed(lambda p=partner: one(p), repeat=1))
+    return statistics.median(times)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", "-d", required=True)
     parser.add_argument("--config", "-c")
-    parser.add_argument("--mode", choices=MODES, required=True)
+    parser.add_argument("--mode", choices=[*MODES, "targeted"], required=True)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
     with odoo_env(args.database, args.config) as env:
         company = env.ref("base.main_company")
-        run = MODES[args.mode]
+        if args.mode == "targeted":
+            seconds = targeted(env, company)
+        else:
+            run = MODES[args.mode]
 
-        def reset():
-            env.cr.rollback()
-            env.invalidate_all()
+            def reset():
+                env.cr.rollback()
+                env.invalidate_all()
 
-        seconds = timed(lambda: run(env, company), repeat=args.repeat, before=reset)
+            seconds = timed(lambda: run(env, company), repeat=args.repeat, before=reset)
         cases = check_totals(env, company)
         env.cr.rollback()
     print(json.dumps({"seconds": round(seconds, 3), "peak_rss_mb": peak_rss_mb(), "cases": cases}))

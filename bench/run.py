@@ -23,6 +23,7 @@ SCALES = {
         "refresh": [(10_000, 1_000, True), (100_000, 10_000, True)],
         "kanban": [1_000, 100_000],
         "followup": [1_000],
+        "parallel": 1_000,
         "analytics": [(10_000, 1_000), (100_000, 10_000)],
         "risk": 1_200,
         "cash_application": 450,
@@ -31,6 +32,7 @@ SCALES = {
         "refresh": [(10_000, 1_000, True), (100_000, 10_000, True), (1_000_000, 100_000, False)],
         "kanban": [1_000, 100_000],
         "followup": [10_000],
+        "parallel": 10_000,
         "analytics": [(10_000, 1_000), (100_000, 10_000), (1_000_000, 100_000)],
         "risk": 1_200,
         "cash_application": 450,
@@ -75,6 +77,8 @@ class Bench:
         db = self.database(f"eh_bench_refresh_{lines}", customers, lines)
         product = self.python("refresh.py", "-d", db, "--mode", "refresh")
         floor = self.python("refresh.py", "-d", db, "--mode", "floor")
+        targeted = self.python("refresh.py", "-d", db, "--mode", "targeted")
+        payment = self.python("payment.py", "-d", db)
         entry = {
             "lines": lines,
             "partners": customers,
@@ -83,6 +87,11 @@ class Bench:
             "floor_s": floor["seconds"],
             "ratio_to_floor": round(product["seconds"] / floor["seconds"], 2),
             "peak_rss_mb": product["peak_rss_mb"],
+            "targeted_refresh_ms": round(targeted["seconds"] * 1000, 1),
+            "payment_ms": payment["payment_ms"],
+            "payment_without_suite_ms": payment["payment_without_suite_ms"],
+            "payment_ratio": payment["ratio_to_without"],
+            "payment_peak_rss_mb": payment["peak_rss_mb"],
         }
         if naive:
             baseline = self.python("refresh.py", "-d", db, "--mode", "naive", "--repeat", "1")
@@ -130,6 +139,13 @@ class Bench:
     def followup(self, cases):
         return self.per_case("followup", cases, due_days=10)  # the first level is due
 
+    def parallel(self, cases):
+        say(f"parallel follow-up workers at {cases:,} cases")
+        db = self.database(f"eh_bench_parallel_{cases}", cases, cases, history=0, due_days=10)
+        rows = self.python("parallel.py", "-d", db, "--workers", "1", "--workers", "2")
+        subprocess.run(["dropdb", db], check=True)
+        return rows
+
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -138,19 +154,32 @@ def main(argv=None):
     parser.add_argument("--scale", choices=SCALES, default="full")
     parser.add_argument(
         "--only",
-        choices=["refresh", "kanban", "followup", "analytics", "risk", "cash_application", "replies"],
+        choices=[
+            "refresh",
+            "kanban",
+            "followup",
+            "parallel",
+            "analytics",
+            "risk",
+            "cash_application",
+            "replies",
+        ],
         action="append",
     )
     args = parser.parse_args(argv)
     scale = SCALES[args.scale]
     bench = Bench(args.template, args.config)
-    only = args.only or ["refresh", "kanban", "followup", "analytics", "risk", "cash_application", "replies"]
+    only = args.only or [
+        "refresh", "kanban", "followup", "parallel", "analytics", "risk", "cash_application", "replies"
+    ]  # fmt: skip
     if "refresh" in only:
         write_results("refresh", [bench.refresh(*point) for point in scale["refresh"]])
     if "kanban" in only:
         write_results("kanban", [bench.kanban(cases) for cases in scale["kanban"]])
     if "followup" in only:
         write_results("followup", [bench.followup(cases) for cases in scale["followup"]])
+    if "parallel" in only:
+        write_results("parallel", bench.parallel(scale["parallel"]))
     if "analytics" in only:
         write_results("analytics", [bench.analytics(*point) for point in scale["analytics"]])
     if "risk" in only:  # pure Python: it writes risk.json and risk.png itself
@@ -164,6 +193,8 @@ def main(argv=None):
     if "replies" in only:  # the labelled corpus of bench/replies: replies.json
         say("reply reading on the labelled corpus")
         subprocess.run([sys.executable, str(HERE / "replies.py")], check=True)
+    say("the README's tables (bench/tables.py):")
+    subprocess.run([sys.executable, str(HERE / "tables.py")], check=True)
     return 0
 
 
