@@ -51,7 +51,8 @@ def count(database, config):
         [twice_logged] = env.cr.fetchone()
         env.cr.execute(
             """SELECT count(*) FILTER (WHERE n > 1), count(*) FROM (
-                   SELECT res_id, count(*) AS n FROM mail_mail m JOIN mail_message msg ON msg.id = m.mail_message_id
+                   SELECT res_id, count(*) AS n
+                     FROM mail_mail m JOIN mail_message msg ON msg.id = m.mail_message_id
                     WHERE msg.model = 'eh.collections.case' GROUP BY res_id) mails"""
         )
         twice_mailed, mailed = env.cr.fetchone()

@@ -8,8 +8,11 @@ multiplied by 10^k when the size is multiplied by 10. k near 1 is linear, near 0
 
 import math
 import sys
+from itertools import pairwise
 
 from common import read_results
+
+TIMES = "\u00d7"  # the multiplication sign of the README's tables
 
 
 def seconds(value):
@@ -27,13 +30,13 @@ def growth_words(exponent):
 
 
 def growth(points):
-    """'×a (k=…)' for each step between consecutive (size, value) points, and the words
-    for the worst step."""
+    """'<times>a (k=…)' for each step between consecutive (size, value) points, and the
+    words for the worst step."""
     steps, exponents = [], []
-    for (size1, value1), (size2, value2) in zip(points, points[1:], strict=False):
+    for (size1, value1), (size2, value2) in pairwise(points):
         exponent = math.log(value2 / value1) / math.log(size2 / size1)
         exponents.append(exponent)
-        steps.append(f"×{value2 / value1:.1f} (k={exponent:.2f})")
+        steps.append(f"{TIMES}{value2 / value1:.1f} (k={exponent:.2f})")
     return steps, growth_words(max(exponents)) if exponents else ""
 
 
@@ -45,12 +48,15 @@ def refresh_table(refresh):
     ]
     for e in refresh:
         naive = (
-            (seconds(e["naive_s"]), f"{e['speedup_vs_naive']:.0f}×") if "naive_s" in e else ("not run", "")
+            (seconds(e["naive_s"]), f"{e['speedup_vs_naive']:.0f}{TIMES}")
+            if "naive_s" in e
+            else ("not run", "")
         )
         rows.append(
             f"| {e['lines']:,} | {e['partners']:,} | {seconds(e['refresh_s'])} | {seconds(e['floor_s'])} "
             f"| {e['ratio_to_floor']:.2f} | {naive[0]} | {naive[1]} | {e['targeted_refresh_ms']:.0f} ms "
-            f"| {e['payment_ms']:.0f} / {e['payment_without_suite_ms']:.0f} ms (×{e['payment_ratio']:.2f}) "
+            f"| {e['payment_ms']:.0f} / {e['payment_without_suite_ms']:.0f} ms "
+            f"({TIMES}{e['payment_ratio']:.2f}) "
             f"| {e['peak_rss_mb']:.0f} MB |"
         )
     return "\n".join(rows)
@@ -58,16 +64,16 @@ def refresh_table(refresh):
 
 def followup_table(followup, parallel):
     rows = [
-        "| due cases | workers | follow-up cron | bare `send_mail` | speed-up vs bare | duplicates | peak RSS |",
+        "| due cases | workers | follow-up cron | bare `send_mail` | speed-up | duplicates | peak RSS |",
         "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for e in followup:
         rows.append(
             f"| {e['cases']:,} | 1 | {e['reminders_per_min']:,}/min | {e['bare_per_min']:,}/min "
-            f"| {e['speedup_vs_bare']:.2f}× | | {e['peak_rss_mb']:.0f} MB |"
+            f"| {e['speedup_vs_bare']:.2f}{TIMES} bare | | {e['peak_rss_mb']:.0f} MB |"
         )
     for e in parallel:
-        speedup = f"{e['speedup']:.2f}× of 1 worker" if "speedup" in e else ""
+        speedup = f"{e['speedup']:.2f}{TIMES} 1 worker" if "speedup" in e else ""
         rows.append(
             f"| {e['cases']:,} | {e['workers']} | {e['reminders_per_min']:,}/min | | {speedup} "
             f"| {e['duplicates']} | {e['peak_rss_mb']:.0f} MB each |"
@@ -85,7 +91,7 @@ def growth_table(refresh, analytics, kanban):
         ("collections snapshot", "lines", analytics, "snapshot_s"),
         ("dashboard read", "lines", analytics, "dashboard_ms"),
         ("snapshot peak RSS", "lines", analytics, "peak_rss_mb"),
-        ("kanban page (1k → 100k cases: one step of ×100)", "cases", kanban, "seconds_with"),
+        (f"kanban page (1k → 100k cases: one step of {TIMES}100)", "cases", kanban, "seconds_with"),
     ]
     rows = ["| figure | 10k → 100k | 100k → 1M | grows |", "|---|---:|---:|---|"]
     for label, size, entries, key in figures:

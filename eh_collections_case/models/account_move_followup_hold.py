@@ -19,6 +19,7 @@ class AccountMove(models.Model):
         copy=False,
         readonly=True,
         tracking=True,
+        index="btree_not_null",  # few invoices are held: looked up for every case read
         help="Reminders leave this invoice out up to this day; it still counts in the amounts due.",
     )
     eh_followup_hold_reason = fields.Char(string="Hold reason", copy=False, readonly=True)

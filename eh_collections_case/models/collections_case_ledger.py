@@ -1,4 +1,5 @@
 import logging
+from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.fields import Domain
@@ -354,14 +355,16 @@ class CollectionsCase(models.Model):
                 WITH agg AS (%(aggregation)s),
                 upserted AS (
                     INSERT INTO eh_collections_case
-                           (partner_id, company_id, state, stage_id, priority,
+                           (partner_id, company_id, state, stage_id, priority, strategy_id,
                             %(columns)s, refreshed_at, create_uid, create_date, write_uid, write_date)
-                    SELECT partner_id, company_id, 'open', %(stage)s, '0',
+                    SELECT partner_id, company_id, 'open', %(stage)s, '0', defaults.strategy_id,
                            %(columns)s, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
                       FROM agg
+                      LEFT JOIN (VALUES %(defaults)s) AS defaults(company, strategy_id)
+                             ON defaults.company = agg.company_id
                     ON CONFLICT (partner_id, company_id) WHERE state = 'open'
                     DO UPDATE SET %(updates)s WHERE (%(current)s) IS DISTINCT FROM (%(excluded)s)
-                    RETURNING id, (xmax = 0) AS inserted
+                    RETURNING id, partner_id, company_id, (xmax = 0) AS inserted
                 ),
                 dropped AS (
                     SELECT c.id, (%(any_amount)s) AS nonzero
@@ -381,13 +384,21 @@ class CollectionsCase(models.Model):
                 SELECT (SELECT COUNT(*) FROM upserted WHERE inserted) AS created,
                        (SELECT COUNT(*) FROM upserted WHERE NOT inserted) AS updated,
                        (SELECT COUNT(*) FROM zeroed) AS zeroed,
-                       ARRAY(SELECT id FROM upserted WHERE inserted) AS created_ids,
+                       ARRAY(SELECT ARRAY[id, partner_id, company_id]
+                               FROM upserted WHERE inserted) AS created_rows,
                        ARRAY(SELECT id FROM upserted UNION SELECT id FROM zeroed) AS changed_ids,
                        ARRAY(SELECT id FROM dropped) AS dropped_ids
                 """,
                 aggregation=self._ledger_aggregation(company_days, partners),
                 columns=SQL(", ").join(ident(name) for name in LEDGER_FIELDS),
                 stage=self.env["eh.collections.stage"]._get_by_type("new").id or None,
+                defaults=SQL(", ").join(
+                    SQL("(%s, %s::int)", company_id, strategy_id)
+                    for company_id, strategy_id in self.env["eh.collections.strategy"]
+                    .sudo()
+                    ._defaults(companies)
+                    .items()
+                ),
                 now=now,
                 uid=self.env.uid,
                 updates=SQL(", ").join(
@@ -405,23 +416,53 @@ class CollectionsCase(models.Model):
         )[0]
         stats.update(created=row["created"], updated=row["updated"], zeroed=row["zeroed"])
         self.invalidate_model()
-        # Rows inserted in SQL get their stored computed fields (the strategy) here;
-        # the write stamps them again, so the cache forgets the stamp it read.
-        created = self.browse(row["created_ids"])
-        for field in self._fields.values():
-            if field.store and field.compute:
-                self.env.add_to_compute(field, created)
-        created.flush_recordset()
-        created.invalidate_recordset()
+        self._set_stored_computes(row["created_rows"])
         dropped = self.browse(row["dropped_ids"])
         to_resolve = dropped.filtered(lambda c: c.company_id.eh_collections_resolve_paid_cases)
         to_resolve._resolve(self.env._("Nothing left to collect: paid or credited in full."))
         stats["resolved"] = len(to_resolve)
-        self.search(
-            [("promise_date", "!=", False), ("promise_kept", "=", False), ("company_id", "in", companies.ids)]
-        )._check_promises_kept()
+        promised = [
+            ("promise_date", "!=", False),
+            ("promise_kept", "=", False),
+            ("company_id", "in", companies.ids),
+        ]
+        if partners:
+            promised.append(("partner_id", "in", partners.ids))
+        self.search(promised)._check_promises_kept()
         (self.browse(row["changed_ids"]) - to_resolve)._on_case_changed()
         return stats
+
+    @api.model
+    def _set_stored_computes(self, created):
+        """The stored computed fields of the rows the refresh inserted in SQL, given as
+        (id, partner, company). They were inserted with their company's default
+        strategy: only customers with a strategy of their own (few) go through the
+        compute, as the ORM's recompute of every new case costs more than the refresh."""
+        if not created:
+            return
+        partners_of = defaultdict(list)
+        for _case_id, partner_id, company_id in created:
+            partners_of[company_id].append(partner_id)
+        own = set()
+        for company_id, partner_ids in partners_of.items():
+            Partner = self.env["res.partner"].with_company(company_id)
+            domain = [("id", "in", partner_ids), ("eh_collections_strategy_id", "!=", False)]
+            own.update((company_id, partner_id) for partner_id in Partner._search(domain))
+        cases = self.browse(case_id for case_id, _partner_id, _company_id in created)
+        for field in self._fields.values():
+            if field.store and field.compute:
+                computed = (
+                    cases
+                    if field.name != "strategy_id"
+                    else self.browse(
+                        case_id
+                        for case_id, partner_id, company_id in created
+                        if (company_id, partner_id) in own
+                    )
+                )
+                self.env.add_to_compute(field, computed)
+        cases.flush_recordset()
+        cases.invalidate_recordset()
 
     def _resolve(self, reason):
         resolved_stage = self.env["eh.collections.stage"]._get_by_type("resolved")

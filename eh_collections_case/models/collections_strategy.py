@@ -95,10 +95,18 @@ class CollectionsStrategy(models.Model):
         return self._for_partners(partner, company)[partner.id]
 
     @api.model
+    def _defaults(self, companies):
+        """The default strategy id of each of `companies` (None without one)."""
+        defaults = dict.fromkeys(companies.ids)
+        for strategy in self.search([("company_id", "in", companies.ids), ("is_default", "=", True)]):
+            defaults[strategy.company_id.id] = strategy.id
+        return defaults
+
+    @api.model
     def _for_partners(self, partners, company):
         """The strategy of each of `partners` (by id) in `company`, in a constant number
         of queries: the customer's own, else its commercial partner's, else the default."""
-        default = self.search([("company_id", "=", company.id), ("is_default", "=", True)], limit=1)
+        default = self.browse(self._defaults(company)[company.id])
         field = "eh_collections_strategy_id"
         partners = partners.with_company(company)
         (partners | partners.commercial_partner_id).mapped(field)  # one read for all
