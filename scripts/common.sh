@@ -10,10 +10,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RUN_DIR="$ROOT/.run"
 VENV="${VENV:-$ROOT/.venv}"
 PYTHON="${PYTHON:-python3}"
-SUITE_MODULES="eh_collections_case,eh_account_ai_agent,eh_collections_next_action,eh_collections_sale"
+SUITE_MODULES="eh_collections_case,eh_account_ai_agent,eh_collections_next_action,eh_collections_sale,eh_collections_sms"
 # The Odoo apps the bridges in addons/ join: installed with the suite in the demo and
 # test databases, so each bridge installs by itself (auto_install) and is tested.
-BRIDGED_APPS="sale_management"
+BRIDGED_APPS="sale_management,sms"
 mkdir -p "$RUN_DIR"
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }

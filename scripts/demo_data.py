@@ -383,6 +383,8 @@ class DemoLoader:
                 (partner | contacts).lang = SECOND_COMPANY_LANGS[name]
             moves = self._ledger(europe, partner, contacts, profiles[index % len(profiles)])
             self._story(europe, partner, moves, index)
+        if "channel_sms" in self.env["eh.collections.level"]._fields:
+            self._sms(main)  # before anything is sent, so that every reminder path sends it
         self._history(main, collector, index)
         index += len(HISTORY_CUSTOMERS)
         self._instalments(main)
@@ -731,6 +733,26 @@ class DemoLoader:
             self._pay(honoured.overdue_move_ids.sorted("invoice_date_due")[:1], first.amount, 0)
         Plan._cron_track_payment_plans()
         Case._refresh_from_ledger(company)
+
+    def _sms(self, company):
+        """The SMS bridge: the Standard B2B firm reminder goes by email and SMS. One
+        customer in three has a reachable number (+1 415 555 01xx, the range kept for
+        fiction); the others' +1 555 numbers are not, and their log says the email went.
+        The demo has no SMS provider: Odoo's SMS queue marks what it could not send."""
+        standard = self.env["eh.collections.strategy"].search(
+            [("company_id", "=", company.id), ("is_default", "=", True)]
+        )
+        standard.level_ids.filtered(lambda level: level.tone == "firm").write(
+            {
+                "channel_sms": True,
+                "sms_template_id": self.env.ref("eh_collections_sms.sms_template_reminder").id,
+            }
+        )
+        customers = self.env["res.partner"].search(
+            [("ref", "=like", f"{DEMO_REF}%"), ("company_id", "=", company.id)], order="ref"
+        )
+        for number, customer in enumerate(customers[::3]):
+            customer.phone = f"+1 415 555 01{number % 100:02d}"
 
     def _credit_hold(self, company):
         """The sale bridge at work: the Standard B2B final notice blocks new sales and

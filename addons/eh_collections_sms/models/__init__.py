@@ -1,0 +1,7 @@
+from . import (
+    collections_action,
+    collections_case,
+    collections_followup_send,
+    collections_level,
+    sms_template,
+)

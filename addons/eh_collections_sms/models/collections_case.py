@@ -1,0 +1,15 @@
+from odoo import fields, models
+
+
+class CollectionsCase(models.Model):
+    _inherit = "eh.collections.case"
+
+    eh_sms_pay_url = fields.Char(
+        string="Pay link (SMS)",
+        compute="_compute_eh_sms_pay_url",
+        help="The signed pay link of the oldest invoice the reminder names: one link fits an SMS.",
+    )
+
+    def _compute_eh_sms_pay_url(self):
+        for case in self:
+            case.eh_sms_pay_url = case.reminder_line_ids[:1].move_id.eh_pay_url or False

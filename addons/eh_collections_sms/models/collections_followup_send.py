@@ -1,0 +1,75 @@
+from odoo import api, models
+
+
+class CollectionsFollowupSend(models.AbstractModel):
+    """The SMS channel: the level's SMS template, rendered in the customer's language,
+    posted on the case with Odoo's `_message_sms` and queued (`put_in_queue`), so the
+    SMS leaves with Odoo's SMS queue after the batch commits, with its log row: a
+    crashed batch sends nothing and the next run sends it once."""
+
+    _inherit = "eh.collections.followup.send"
+
+    @api.model
+    def _channels(self):
+        channels = super()._channels()
+        after_email = channels.index("email") + 1
+        return [*channels[:after_email], "sms", *channels[after_email:]]
+
+    @api.model
+    def _send_sms(self, followups, documents):
+        rows, instead = {}, self.env["eh.collections.followup"]
+        numbers = {}
+        for followup in followups:
+            recipient = followup.recipient_id or followup.case_id.eh_reminder_partner_id
+            if not recipient.phone:  # the invoicing contact's phone, else the customer's
+                recipient = followup.case_id.partner_id
+            numbers[followup] = recipient, recipient.phone and recipient._phone_format(fname="phone")
+        bodies = {}
+        for template, batch in followups.grouped(lambda f: f.level_id.sms_template_id).items():
+            cases = batch.filtered(lambda f: numbers[f][1]).case_id
+            if cases:
+                bodies.update(template._render_field("body", cases.ids, compute_lang=True))
+        for followup in followups:
+            case, level = followup.case_id, followup.level_id
+            recipient, number = numbers[followup]
+            if not number:
+                email_instead = not level.channel_email and level.mail_template_id
+                rows[followup] = [self._sms_skipped(followup, recipient, email_instead)]
+                if email_instead:
+                    instead |= followup
+                continue
+            body = bodies[case.id]
+            message = case._message_sms(
+                body, partner_ids=recipient.ids, sms_pid_to_number={recipient.id: number}, put_in_queue=True
+            )
+            rows[followup] = [
+                {
+                    "action_type": "sms",
+                    "channel": "sms",
+                    "note": body,
+                    "sms_message_id": message.id,
+                    "invoice_ids": self._named_invoices(documents[followup]),
+                }
+            ]
+        if instead:
+            for followup, email_rows in self._send_email(instead, documents).items():
+                rows[followup] += email_rows
+        return rows
+
+    @api.model
+    def _sms_skipped(self, followup, recipient, email_instead):
+        if recipient.phone:
+            why = self.env._(
+                "%(number)s of %(recipient)s is not a number an SMS can reach",
+                number=recipient.phone,
+                recipient=recipient.display_name,
+            )
+        else:
+            why = self.env._("No phone number for %(recipient)s", recipient=recipient.display_name)
+        if email_instead:
+            note = self.env._("%(why)s: the level's email was sent instead.", why=why)
+        elif followup.level_id.channel_email:
+            note = self.env._("%(why)s: the level's email went.", why=why)
+        else:
+            note = self.env._("%(why)s, and the level sends no email.", why=why)
+        return {"action_type": "sms", "channel": "sms", "state": "skipped", "note": note}
