@@ -47,7 +47,9 @@ opts = conf["options"]
 bridges = ["$ROOT/addons"] if any(
     os.path.isfile(os.path.join("$ROOT/addons", d, "__manifest__.py")) for d in os.listdir("$ROOT/addons")
 ) else []
-opts["addons_path"] = ",".join(["$ROOT", *bridges, "$ODOO_ADDONS"])
+# The bridges first: Odoo's translation export names a file's module after the first
+# addons path holding it, and the repository root holds addons/ too.
+opts["addons_path"] = ",".join([*bridges, "$ROOT", "$ODOO_ADDONS"])
 opts["db_host"], opts["db_port"], opts["db_user"] = "${pg[0]}", "${pg[1]}", "${pg[2]}"
 opts["admin_passwd"] = "$master"
 opts["data_dir"] = "$RUN_DIR/data"
