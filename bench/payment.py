@@ -65,7 +65,8 @@ def main(argv=None):
         env.cr.commit()
         cases = Case.search([("state", "=", "open"), ("company_id", "=", company.id)], order="id")
         step = max(len(cases) // args.samples, 1)
-        invoices = [case.overdue_move_ids[:1] for case in cases[::step][: args.samples]]
+        sampled = Case.browse(cases[::step][: args.samples].ids)  # not the 100k cases' open items
+        invoices = [case.overdue_move_ids[:1] for case in sampled]
         pay(env, invoices[0])  # warm the caches both sides share
         env.cr.rollback()
         env.invalidate_all()

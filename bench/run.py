@@ -52,7 +52,7 @@ class Bench:
         last = ""
         with subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=HERE) as process:
             for line in process.stdout:  # progress as it comes; the last line is the result
-                if line.startswith("{"):
+                if line.startswith(("{", "[")):
                     last = line
                 else:
                     print(line, end="", flush=True)
@@ -72,11 +72,21 @@ class Bench:
         subprocess.run(["psql", "-X", "-q", "-d", name, "-c", f"VACUUM ANALYZE {tables}"], check=True)
         return name
 
-    def refresh(self, lines, customers, naive):
+    def refresh(self, lines, customers, naive, db=None):
+        """The refresh at one size, on a fresh generated ledger (or on `db`, a ledger of
+        that size generated before, whose cases are emptied first)."""
         say(f"refresh at {lines:,} lines, {customers:,} customers")
-        db = self.database(f"eh_bench_refresh_{lines}", customers, lines)
+        if db:
+            subprocess.run(
+                ["psql", "-X", "-q", "-d", db, "-c", "DELETE FROM eh_collections_case"], check=True
+            )
+        else:
+            db = self.database(f"eh_bench_refresh_{lines}", customers, lines)
+        # From an empty case table, each in its own process and rolled back...
         product = self.python("refresh.py", "-d", db, "--mode", "refresh")
         floor = self.python("refresh.py", "-d", db, "--mode", "floor")
+        baseline = naive and self.python("refresh.py", "-d", db, "--mode", "naive", "--repeat", "1")
+        # ...then with the cases committed, as every day after the first refresh.
         targeted = self.python("refresh.py", "-d", db, "--mode", "targeted")
         payment = self.python("payment.py", "-d", db)
         entry = {
@@ -93,8 +103,7 @@ class Bench:
             "payment_ratio": payment["ratio_to_without"],
             "payment_peak_rss_mb": payment["peak_rss_mb"],
         }
-        if naive:
-            baseline = self.python("refresh.py", "-d", db, "--mode", "naive", "--repeat", "1")
+        if baseline:
             entry.update(
                 naive_s=baseline["seconds"],
                 speedup_vs_naive=round(baseline["seconds"] / product["seconds"], 1),
