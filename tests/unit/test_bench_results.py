@@ -8,9 +8,28 @@ import pytest
 
 RESULTS = Path(__file__).resolve().parents[2] / "bench" / "results"
 KEYS = {
-    "refresh": {"lines", "partners", "refresh_s", "floor_s", "ratio_to_floor", "peak_rss_mb"},
-    "kanban": {"cases", "queries_with", "queries_without", "time_ratio"},
-    "followup": {"cases", "reminders_per_min", "ratio_to_bare_send"},
+    "refresh": {
+        "lines",
+        "partners",
+        "refresh_s",
+        "floor_s",
+        "ratio_to_floor",
+        "peak_rss_mb",
+        "targeted_refresh_ms",
+        "payment_ms",
+        "payment_without_suite_ms",
+        "payment_ratio",
+    },
+    "kanban": {"cases", "queries_with", "queries_without", "time_ratio", "peak_rss_mb"},
+    "followup": {
+        "cases",
+        "reminders_per_min",
+        "bare_per_min",
+        "ratio_to_bare_send",
+        "speedup_vs_bare",
+        "peak_rss_mb",
+    },
+    "parallel": {"workers", "reminders_per_min", "duplicates", "peak_rss_mb"},
     "analytics": {"lines", "snapshot_s", "floor_s", "ratio_to_floor", "dashboard_ms", "peak_rss_mb"},
     "risk": {"auc", "auc_prior_late_rate", "auc_prior_days_late", "auc_lift", "brier", "calibration"},
 }
@@ -29,6 +48,43 @@ def test_refresh_ratios_agree_with_their_times():
         assert entry["ratio_to_floor"] == pytest.approx(entry["refresh_s"] / entry["floor_s"], abs=0.01)
         if "naive_s" in entry:
             assert entry["speedup_vs_naive"] == pytest.approx(entry["naive_s"] / entry["refresh_s"], abs=0.1)
+
+
+def test_every_benchmark_reports_its_peak_memory():
+    for path in sorted(RESULTS.glob("*.json")):
+        for entry in json.loads(path.read_text()):
+            assert entry["peak_rss_mb"] > 0, path.name
+
+
+def test_follow_up_targets_hold_at_ten_thousand_cases():
+    [entry] = json.loads((RESULTS / "followup.json").read_text())
+    assert entry["cases"] >= 10_000
+    assert entry["speedup_vs_bare"] == pytest.approx(entry["bare_s"] / entry["cron_s"], abs=0.01)
+    assert entry["speedup_vs_bare"] >= 3, "issue 21: three times bare per-record send_mail"
+    rows = json.loads((RESULTS / "parallel.json").read_text())
+    assert [row["workers"] for row in rows] == [1, 2]
+    assert all(row["duplicates"] == 0 and row["cases"] == entry["cases"] for row in rows)
+
+
+def test_live_refresh_targets_hold_at_a_million_lines():
+    entries = {entry["lines"]: entry for entry in json.loads((RESULTS / "refresh.json").read_text())}
+    assert entries[1_000_000]["targeted_refresh_ms"] <= 20
+    for entry in entries.values():
+        assert entry["payment_ratio"] == pytest.approx(
+            entry["payment_ms"] / entry["payment_without_suite_ms"], abs=0.01
+        )
+        # The README: within x1.2 up to 100k lines, at the edge of it (x1.25) at 1M.
+        assert entry["payment_ratio"] <= (1.2 if entry["lines"] < 1_000_000 else 1.25)
+
+
+def test_the_readme_quotes_the_scale_tables_from_the_json(monkeypatch):
+    monkeypatch.syspath_prepend(str(RESULTS.parent))
+    tables = importlib.import_module("tables")
+    readme = (RESULTS.parents[1] / "README.md").read_text()
+    assert tables.markdown() in readme, "run python bench/tables.py and paste the tables it prints"
+    steps, words = tables.growth([(10, 1.0), (100, 10.0), (1000, 100.0)])
+    assert [step.split(" ")[1] for step in steps] == ["(k=1.00)", "(k=1.00)"] and words == "linear"
+    assert tables.growth([(10, 5.0), (100, 5.5)])[1] == "flat"
 
 
 def test_analytics_ratios_agree_with_their_times():

@@ -124,9 +124,11 @@ class TestSmsChannel(DunningCommon, SMSCase):
     def test_a_level_with_sms_needs_a_template_that_prints_the_pay_link(self):
         with self.assertRaisesRegex(ValidationError, "must print the pay link"), self.env.cr.savepoint():
             self.template.body = "Please pay us."
-        with self.assertRaisesRegex(ValidationError, "sends an SMS: choose its SMS template"):
-            with self.env.cr.savepoint():
-                self.first.sms_template_id = False
+        with (
+            self.assertRaisesRegex(ValidationError, "sends an SMS: choose its SMS template"),
+            self.env.cr.savepoint(),
+        ):
+            self.first.sms_template_id = False
         no_link = self.template.copy({"name": "No link", "body": "Please pay {{ object.partner_id.name }}"})
         with self.assertRaisesRegex(ValidationError, "must print the pay link"), self.env.cr.savepoint():
             self.first.sms_template_id = no_link
