@@ -10,7 +10,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RUN_DIR="$ROOT/.run"
 VENV="${VENV:-$ROOT/.venv}"
 PYTHON="${PYTHON:-python3}"
-SUITE_MODULES="eh_collections_case,eh_account_ai_agent,eh_collections_next_action,eh_collections_sale,eh_collections_sms"
+SUITE_MODULES="eh_collections_case,eh_account_ai_agent,eh_collections_next_action,eh_collections_sale,eh_collections_sms,eh_collections_whatsapp"
 # The Odoo apps the bridges in addons/ join: installed with the suite in the demo and
 # test databases, so each bridge installs by itself (auto_install) and is tested.
 BRIDGED_APPS="sale_management,sms"

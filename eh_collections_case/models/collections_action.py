@@ -9,6 +9,7 @@ from ..tools.case_method import in_case_method
 ACTION_TYPES = [
     ("email", "Email"),
     ("sms", "SMS"),
+    ("whatsapp", "WhatsApp"),
     ("letter", "Letter"),
     ("call", "Call"),
     ("meeting", "Meeting"),
@@ -30,7 +31,7 @@ ACTION_TYPES = [
 ]
 # Rows that reach out to the customer. Done, they are the case's follow-ups; done with
 # the customer reached, its contacts. The counters and the next action both count these.
-OUTREACH_TYPES = ("email", "sms", "letter", "call", "meeting")
+OUTREACH_TYPES = ("email", "sms", "whatsapp", "letter", "call", "meeting")
 # Rows that change the case's state are written by the case's own methods only; a
 # client creating one directly is told which method to call.
 STATE_CHANGE_PATHS = {

@@ -79,9 +79,20 @@ class CollectionsFollowupSend(models.AbstractModel):
             if sending:
                 for followup, channel_rows in getattr(self, f"_send_{channel}")(sending, documents).items():
                     rows[followup] += channel_rows
+        self._log(rows)
+        with case_method():
+            for level, sent in followups.filtered("level_id").grouped("level_id").items():
+                sent.case_id.write({"level_id": level.id, "followup_asap": False})
+        followups._write_own({"state": "sent"})
+
+    @api.model
+    def _log(self, rows):
+        """Write the log rows of reminders, `{followup: [row values]}`, one `create` per
+        author. A channel that learns later how a reminder went (a WhatsApp message the
+        API refused) logs what it did then the same way."""
         by_author = defaultdict(list)
-        for followup in followups:
-            for row in rows[followup]:
+        for followup, followup_rows in rows.items():
+            for row in followup_rows:
                 row.setdefault("level_id", followup.level_id.id)
                 row.update(self._row_values(followup, row), case_id=followup.case_id.id)
                 by_author[self._log_author(followup)].append(row)
@@ -89,9 +100,6 @@ class CollectionsFollowupSend(models.AbstractModel):
         with case_method():
             for author, vals_list in by_author.items():
                 (Action if author == self.env.user else Action.with_user(author).sudo()).create(vals_list)
-            for level, sent in followups.filtered("level_id").grouped("level_id").items():
-                sent.case_id.write({"level_id": level.id, "followup_asap": False})
-        followups._write_own({"state": "sent"})
 
     @api.model
     def _log_author(self, followup):

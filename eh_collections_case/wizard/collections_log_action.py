@@ -4,6 +4,7 @@ MANUAL_TYPES = [
     ("call", "Call"),
     ("email", "Email"),
     ("sms", "SMS"),
+    ("whatsapp", "WhatsApp"),
     ("meeting", "Meeting"),
     ("letter", "Letter"),
     ("note", "Note"),

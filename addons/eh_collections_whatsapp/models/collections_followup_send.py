@@ -1,0 +1,112 @@
+from odoo import api, models
+from odoo.tools import format_amount
+
+from ..tools import language_code
+
+
+class CollectionsFollowupSend(models.AbstractModel):
+    """The WhatsApp channel: the level's approved template, its parameters filled in
+    the customer's language, queued as an `eh.collections.whatsapp.message` with the
+    batch's log rows. The message leaves with its own cron after the commit: a
+    crashed batch queues nothing, and the next run queues it once."""
+
+    _inherit = "eh.collections.followup.send"
+
+    @api.model
+    def _channels(self):
+        channels = super()._channels()
+        before_call = channels.index("call")
+        return [*channels[:before_call], "whatsapp", *channels[before_call:]]
+
+    @api.model
+    def _send_whatsapp(self, followups, documents):
+        rows, queued, instead = {}, [], self.env["eh.collections.followup"]
+        for followup in followups:
+            case, level = followup.case_id, followup.level_id
+            recipient = followup.recipient_id or case.eh_reminder_partner_id
+            if not recipient.phone:  # the invoicing contact's phone, else the customer's
+                recipient = case.partner_id
+            number = recipient.phone and recipient._phone_format(fname="phone")
+            why = self._whatsapp_refusal(case, recipient, number)
+            if why:
+                email_instead = not level.channel_email and level.mail_template_id
+                rows[followup] = [self._whatsapp_skipped(followup, why, email_instead)]
+                if email_instead:
+                    instead |= followup
+                continue
+            queued.append((followup, recipient, number))
+        messages = (
+            self.env["eh.collections.whatsapp.message"]
+            .sudo()
+            .create(
+                [self._whatsapp_values(followup, recipient, number) for followup, recipient, number in queued]
+            )
+        )
+        for (followup, _recipient, _number), message in zip(queued, messages, strict=True):
+            rows[followup] = [
+                {
+                    "action_type": "whatsapp",
+                    "channel": "whatsapp",
+                    "note": message._summary(),
+                    "whatsapp_message_id": message.id,
+                    "invoice_ids": self._named_invoices(documents[followup]),
+                }
+            ]
+        if messages:
+            self.env.ref("eh_collections_whatsapp.ir_cron_send_whatsapp")._trigger()
+        if instead:
+            for followup, email_rows in self._send_email(instead, documents).items():
+                rows[followup] += email_rows
+        return rows
+
+    @api.model
+    def _whatsapp_refusal(self, case, recipient, number):
+        """Why no WhatsApp may go to `recipient` for `case`, or nothing."""
+        if not case.company_id._eh_whatsapp_ready():
+            return self.env._("WhatsApp is not set up for %(company)s", company=case.company_id.name)
+        if not case.partner_id.eh_whatsapp_opt_in:
+            return self.env._(
+                "%(customer)s has not opted in to WhatsApp", customer=case.partner_id.display_name
+            )
+        if not recipient.phone:
+            return self.env._("No phone number for %(recipient)s", recipient=recipient.display_name)
+        if not number:
+            return self.env._(
+                "%(number)s of %(recipient)s is not a number WhatsApp can reach",
+                number=recipient.phone,
+                recipient=recipient.display_name,
+            )
+        return None
+
+    @api.model
+    def _whatsapp_skipped(self, followup, why, email_instead):
+        if email_instead:
+            note = self.env._("%(why)s: the level's email was sent instead.", why=why)
+        elif followup.level_id.channel_email:
+            note = self.env._("%(why)s: the level sends its email as well.", why=why)
+        else:
+            note = self.env._("%(why)s, and the level sends no email.", why=why)
+        return {"action_type": "whatsapp", "channel": "whatsapp", "state": "skipped", "note": note}
+
+    @api.model
+    def _whatsapp_values(self, followup, recipient, number):
+        """The message: the template's four parameters (the customer, the overdue
+        total, the company, the pay link of the oldest invoice named) in the language
+        of whoever reads it."""
+        case = followup.case_id
+        lang = recipient.lang or case.partner_id.lang or self.env.lang or "en_US"
+        pay_link = case.reminder_line_ids[:1].move_id.eh_pay_url or ""
+        return {
+            "case_id": case.id,
+            "followup_id": followup.id,
+            "recipient_id": recipient.id,
+            "number": number,
+            "template": followup.level_id.whatsapp_template,
+            "language": language_code(lang),
+            "parameters": [
+                case.partner_id.name,
+                format_amount(self.with_context(lang=lang).env, case.total_overdue_amount, case.currency_id),
+                case.company_id.name,
+                pay_link,
+            ],
+        }
