@@ -11,19 +11,27 @@ load_env
 DB="${DEMO_DB:-collections_demo}"
 PORT="${DEMO_PORT:-8069}"
 PID_FILE="$RUN_DIR/demo-server.pid"
+# The demo's outside world on loopback (scripts/demo_peers.py): a mail catcher (SMTP and
+# a page listing what was sent) and a WhatsApp Cloud API stand-in.
+SMTP_PORT="${DEMO_SMTP_PORT:-2525}"
+PEERS_PORT="${DEMO_PEERS_PORT:-8025}"
+PEERS_PID_FILE="$RUN_DIR/demo-peers.pid"
 LOG="$RUN_DIR/demo-server.log"
 stamp="$RUN_DIR/demo-$DB.sha256"
 code_sha=$(cd "$ROOT" && find eh_* addons -type f -not -path '*/__pycache__/*' 2>/dev/null |
     LC_ALL=C sort | xargs sha256sum | sha256sum | cut -d' ' -f1)
 
 port_in_use "$PORT" && die "port $PORT is already in use (another demo? run 'make stop'), or set DEMO_PORT"
+port_in_use "$SMTP_PORT" && die "port $SMTP_PORT is already in use (run 'make stop'), or set DEMO_SMTP_PORT"
+port_in_use "$PEERS_PORT" && die "port $PEERS_PORT is already in use (run 'make stop'), or set DEMO_PEERS_PORT"
 
 [ "${RESET:-0}" = 1 ] && drop_db "$DB"
 if ! suite_installed "$DB"; then
     drop_db "$DB"
     install_suite "$DB"
     say "Loading the demo receivables (customers, invoices, payments, credit notes)"
-    "$VENV/bin/python" "$ROOT/scripts/demo_data.py" -c "$ODOO_RC" -d "$DB" 2>"$RUN_DIR/demo-data.log" ||
+    "$VENV/bin/python" "$ROOT/scripts/demo_data.py" -c "$ODOO_RC" -d "$DB" --smtp-port "$SMTP_PORT" \
+        --peers-url "http://127.0.0.1:$PEERS_PORT" 2>"$RUN_DIR/demo-data.log" ||
         die "loading the demo receivables failed: see $RUN_DIR/demo-data.log"
 elif [ "$(cat "$stamp" 2>/dev/null)" != "$code_sha" ]; then
     say "The suite's code changed: updating its modules in $DB"
@@ -41,8 +49,13 @@ cat >&2 <<MSG
     administrator (Collections Manager):  admin / admin
     collector     (Collections User):     collector / collector
   Invoicing > Collections > Cases
+  Mail the demo sends (every language, with attachments): http://127.0.0.1:$PEERS_PORT  (maildir .run/mail)
 
 MSG
+nohup "$VENV/bin/python" "$ROOT/scripts/demo_peers.py" --smtp-port "$SMTP_PORT" --http-port "$PEERS_PORT" \
+    --mail-dir "$RUN_DIR/mail" --whatsapp-log "$RUN_DIR/whatsapp.jsonl" --odoo-url "http://127.0.0.1:$PORT" \
+    >"$RUN_DIR/demo-peers.log" 2>&1 &
+echo $! >"$PEERS_PID_FILE"
 server=("$ROOT/scripts/odoo-bin" -d "$DB" "--db-filter=^$DB\$" --http-port="$PORT")
 if [ "${DETACH:-0}" = 1 ]; then
     nohup "${server[@]}" >"$LOG" 2>&1 &
@@ -58,4 +71,5 @@ if [ "${DETACH:-0}" = 1 ]; then
     die "the server did not answer within 120 s: see $LOG"
 fi
 say "Starting the server (Ctrl-C to stop)"
-exec "${server[@]}"
+trap 'kill "$(cat "$PEERS_PID_FILE")" 2>/dev/null; rm -f "$PEERS_PID_FILE"' EXIT
+"${server[@]}"

@@ -123,8 +123,9 @@ def _slug(name):
 class DemoLoader:
     """Builds the demo ledger through the ORM, reproducibly from a seed."""
 
-    def __init__(self, env, seed=19):
+    def __init__(self, env, seed=19, smtp_port=2525, peers_url="http://127.0.0.1:8025"):
         self.env = env
+        self.smtp_port, self.peers_url = smtp_port, peers_url
         self.rng = random.Random(seed)
         self.today = date.today()
         self.ranges = sampling_ranges()
@@ -357,6 +358,7 @@ class DemoLoader:
         """Create the whole demo set; return what was made."""
         main = self.env.ref("base.main_company")
         main.write({"email": main.email or "credit@my-company.example.com"})
+        self._outgoing_mail()
         self._bank_account(main, "US42 1234 5678 9012")
         eur = self._currency("EUR", rate_per_usd=0.92, company=main)
         europe = self._second_company(eur)
@@ -385,6 +387,8 @@ class DemoLoader:
             self._story(europe, partner, moves, index)
         if "channel_sms" in self.env["eh.collections.level"]._fields:
             self._sms(main)  # before anything is sent, so that every reminder path sends it
+        if "channel_whatsapp" in self.env["eh.collections.level"]._fields:
+            self._whatsapp(main)  # the same, after the SMS has given customers their numbers
         self._history(main, collector, index)
         index += len(HISTORY_CUSTOMERS)
         self._instalments(main)
@@ -400,6 +404,7 @@ class DemoLoader:
             self._replies(main | europe, collector)
         if "eh.sale.credit.hold.override" in self.env:
             self._credit_hold(main)
+        self._predue(main)
         # Today's figures for every case, whatever day a story's clock stood on when it
         # moved the ledger (the live refresh runs at the hooks' time): the nightly pass.
         self.env["eh.collections.case"]._refresh_from_ledger(main | europe)
@@ -754,6 +759,78 @@ class DemoLoader:
         for number, customer in enumerate(customers[::3]):
             customer.phone = f"+1 415 555 01{number % 100:02d}"
 
+    def _outgoing_mail(self):
+        """Odoo's outgoing mail goes to the demo's mail catcher (scripts/demo_peers.py), which
+        keeps every message and lists them on a page, instead of failing in the queue."""
+        self.env["ir.mail_server"].create(
+            {
+                "name": "Demo mail catcher (127.0.0.1)",
+                "smtp_host": "127.0.0.1",
+                "smtp_port": self.smtp_port,
+                "smtp_encryption": "none",
+                "sequence": 1,
+            }
+        )
+
+    def _whatsapp(self, company):
+        """The WhatsApp bridge against the demo's Cloud API stand-in (scripts/demo_peers.py),
+        which reports each message delivered, then read, to the server's signed webhook.
+        The firm reminder sends email, SMS and WhatsApp; the customers with a reachable
+        number opted in to WhatsApp."""
+        company.sudo().write(
+            {
+                "eh_whatsapp_api_url": f"{self.peers_url}/v21.0",
+                "eh_whatsapp_phone_number_id": "100000000000001",
+                "eh_whatsapp_access_token": "demo-access-token",
+                "eh_whatsapp_app_secret": "demo-app-secret",  # the stand-in signs with it
+                "eh_whatsapp_verify_token": "demo-verify-token",
+            }
+        )
+        standard = self.env["eh.collections.strategy"].search(
+            [("company_id", "=", company.id), ("is_default", "=", True)]
+        )
+        standard.level_ids.filtered(lambda level: level.tone == "firm").write(
+            {"channel_whatsapp": True, "whatsapp_template": "payment_reminder"}
+        )
+        self.env["res.partner"].search(
+            [("ref", "=like", f"{DEMO_REF}%"), ("phone", "=like", "+1 415 555 01%")]
+        ).eh_whatsapp_opt_in = True
+
+    def _predue(self, company):
+        """A level before the due date on Standard B2B: a courteous coming-due email five
+        days before an invoice falls due. A customer without a case has an invoice due in
+        three days; the server's follow-up cron sends the notices once it starts."""
+        standard = self.env["eh.collections.strategy"].search(
+            [("company_id", "=", company.id), ("is_default", "=", True)]
+        )
+        standard.predue_level_ids = [
+            (
+                0,
+                0,
+                {
+                    "name": "Coming due",
+                    "sequence": 1,
+                    "days_overdue": -5,
+                    "min_days_since_previous": 0,
+                    "mail_template_id": self.env.ref("eh_collections_case.mail_template_coming_due").id,
+                },
+            )
+        ]
+        with_case = self.env["eh.collections.case"].search([("company_id", "=", company.id)]).partner_id
+        customer = self.env["res.partner"].search(
+            [
+                ("ref", "=like", f"{DEMO_REF}%"),
+                ("company_id", "in", (company.id, False)),
+                ("is_company", "=", True),
+                ("id", "not in", with_case.ids),
+                ("email", "!=", False),
+            ],
+            order="ref",
+            limit=1,
+        )
+        if customer:
+            self._invoice(company, customer, -3, 1850.0)
+
     def _credit_hold(self, company):
         """The sale bridge at work: the Standard B2B final notice blocks new sales and
         the demand letter proposes tighter credit; a quotation waits for a customer well
@@ -978,6 +1055,10 @@ def main(argv=None):
     parser.add_argument("--database", "-d", required=True)
     parser.add_argument("--config", "-c")
     parser.add_argument("--seed", type=int, default=19)
+    parser.add_argument("--smtp-port", type=int, default=2525, help="the demo mail catcher's SMTP port")
+    parser.add_argument(
+        "--peers-url", default="http://127.0.0.1:8025", help="the demo's WhatsApp stand-in (and mail page)"
+    )
     args = parser.parse_args(argv)
 
     from odoo import SUPERUSER_ID, api
@@ -990,7 +1071,7 @@ def main(argv=None):
         if env["res.partner"].search_count([("ref", "=like", f"{DEMO_REF}%")]):
             print("Demo receivables already loaded: nothing to do.")
             return 0
-        summary = DemoLoader(env, seed=args.seed).load()
+        summary = DemoLoader(env, seed=args.seed, smtp_port=args.smtp_port, peers_url=args.peers_url).load()
     print(
         f"Demo receivables loaded: {summary.customers} customers, {summary.invoices} invoices, "
         f"{summary.credit_notes} credit notes, {summary.payments} payments, {summary.cases} open cases."

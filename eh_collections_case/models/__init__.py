@@ -25,6 +25,7 @@ from . import (
     collections_level,
     collections_payment_match,
     collections_payment_plan,
+    collections_predue_notice,
     collections_snapshot,
     collections_snapshot_dashboard,
     collections_stage,

@@ -103,6 +103,22 @@ class AccountMoveLine(models.Model):
         )
 
     @api.model
+    def _eh_coming_due_domain(self, today, horizon):
+        """Chased lines of customer invoices not due yet on `today` and due by `horizon`,
+        that reminders may name (not held): what a coming-due notice lists."""
+        return (
+            self._eh_chased_domain()
+            & Domain("move_id.move_type", "=", "out_invoice")
+            & Domain("amount_residual", ">", 0)
+            & Domain("date_maturity", ">=", today)
+            & Domain("date_maturity", "<=", horizon)
+            & (
+                Domain("move_id.eh_followup_hold_until", "=", False)
+                | Domain("move_id.eh_followup_hold_until", "<", today)
+            )
+        )
+
+    @api.model
     def _eh_collected_lines_sql(self, *columns, domain=None):
         """The lines of `_eh_collected_domain()`, narrowed by `domain`, as a subquery with
         `columns` and the line's commercial partner as `commercial_partner_id`: what the

@@ -100,8 +100,7 @@ class CollectionsCase(models.Model):
 
     def _compute_eh_reminder_partner_id(self):
         for case in self:
-            invoicing = case.partner_id.child_ids.filtered(lambda c: c.type == "invoice" and c.email)
-            case.eh_reminder_partner_id = invoicing[:1] or case.partner_id
+            case.eh_reminder_partner_id = case.partner_id._eh_reminder_contact()
 
     @api.depends("partner_id", "company_id", "partner_id.eh_collections_strategy_id")
     def _compute_strategy_id(self):
@@ -349,7 +348,8 @@ class CollectionsCase(models.Model):
         SKIP LOCKED`, so a batch another worker holds is skipped; once it holds a
         batch it asks again what each case is due for, so a case another worker just
         sent is not sent twice. A batch's mails and log rows are committed together: a
-        crash loses a whole batch (sent by the next run) and never sends twice."""
+        crash loses a whole batch (sent by the next run) and never sends twice. Then the
+        coming-due notices of pre-due levels, the same way (`eh.collections.predue.notice`)."""
         candidates = [case.id for case, _level in self._due_followups()]
         cron = self.env["ir.cron"]
         if call_workers and len(candidates) > FOLLOWUP_BATCH:
@@ -359,7 +359,8 @@ class CollectionsCase(models.Model):
             chunk = candidates[start : start + FOLLOWUP_BATCH]
             self._claim(chunk)._send_due_followups()
             if not cron._commit_progress(len(chunk)):
-                break
+                return
+        self.env["eh.collections.predue.notice"]._send_due_notices()
 
     @api.model
     def _claim(self, ids):

@@ -20,7 +20,10 @@ class CollectionsLevel(models.Model):
     )
     company_id = fields.Many2one(related="strategy_id.company_id", store=True, index=True)
     days_overdue = fields.Integer(
-        string="Days overdue", required=True, help="The level applies from this many days overdue."
+        string="Days overdue",
+        required=True,
+        help="The level applies from this many days overdue. Negative: a pre-due level, a courteous "
+        "coming-due email that many days before an invoice falls due.",
     )
     min_days_since_previous = fields.Integer(
         string="Days after the previous level",
@@ -35,7 +38,10 @@ class CollectionsLevel(models.Model):
     )
     channel_call = fields.Boolean(string="Call", help="A call activity for the collector.")
     mail_template_id = fields.Many2one(
-        "mail.template", string="Email template", domain="[('model', '=', 'eh.collections.case')]"
+        "mail.template",
+        string="Email template",
+        domain="[('model', '=', 'eh.collections.predue.notice' if days_overdue < 0 "
+        "else 'eh.collections.case')]",
     )
     attach_invoices = fields.Boolean(string="Attach the invoices")
     tone = fields.Selection(
@@ -54,12 +60,47 @@ class CollectionsLevel(models.Model):
         "the level's letter or printed from the case.",
     )
 
-    @api.constrains("days_overdue", "min_days_since_previous")
+    @api.constrains("min_days_since_previous")
     def _check_days(self):
         for level in self:
-            if level.days_overdue < 0 or level.min_days_since_previous < 0:
+            if level.min_days_since_previous < 0:
                 raise ValidationError(
-                    self.env._("Days cannot be negative on level %(name)s.", name=level.name)
+                    self.env._(
+                        "Days after the previous level cannot be negative on %(name)s.", name=level.name
+                    )
+                )
+
+    def _is_predue(self):
+        return self.days_overdue < 0
+
+    @api.constrains("days_overdue", "mail_template_id", "needs_approval", "channel_letter", "channel_call")
+    def _check_predue(self):
+        """A pre-due level sends a courteous email about invoices not due yet, by
+        itself: no letter, call or other channel, no approval, and a template made for
+        coming-due notices (the case's templates list overdue invoices)."""
+        channels = self.env["eh.collections.followup.send"]._channels()
+        for level in self:
+            template_model = level.mail_template_id.model
+            expected = "eh.collections.predue.notice" if level._is_predue() else "eh.collections.case"
+            if template_model and template_model != expected:
+                raise ValidationError(
+                    self.env._(
+                        "Level %(name)s needs an email template of %(model)s: a level before the due date "
+                        "sends a coming-due notice, a level after it a reminder of the case.",
+                        name=level.name,
+                        model=self.env["ir.model"]._get(expected).name,
+                    )
+                )
+            if not level._is_predue():
+                continue
+            others = [c for c in channels if c != "email" and level[f"channel_{c}"]]
+            if not level.channel_email or others or level.needs_approval:
+                raise ValidationError(
+                    self.env._(
+                        "Level %(name)s comes before the due date: it sends its email by itself, and "
+                        "nothing else (no letter, call, SMS or WhatsApp, no approval).",
+                        name=level.name,
+                    )
                 )
 
     @api.constrains("channel_email", "mail_template_id")

@@ -20,7 +20,22 @@ class CollectionsStrategy(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company, tracking=True
     )
     is_default = fields.Boolean(string="Company default", tracking=True)
-    level_ids = fields.One2many("eh.collections.level", "strategy_id", string="Levels", copy=True)
+    level_ids = fields.One2many(
+        "eh.collections.level",
+        "strategy_id",
+        string="Levels",
+        domain=[("days_overdue", ">=", 0)],
+        copy=True,
+        help="The ladder of reminders to overdue customers.",
+    )
+    predue_level_ids = fields.One2many(
+        "eh.collections.level",
+        "strategy_id",
+        string="Before the due date",
+        domain=[("days_overdue", "<", 0)],
+        copy=True,
+        help="Courteous coming-due emails, a number of days before invoices fall due.",
+    )
     active = fields.Boolean(default=True, tracking=True)
     case_count = fields.Integer(
         compute="_compute_case_count",
@@ -80,10 +95,10 @@ class CollectionsStrategy(models.Model):
         cases = Case.search([("company_id", "in", (companies or self.company_id).ids)])
         self.env.add_to_compute(Case._fields["strategy_id"], cases)
 
-    @api.constrains("level_ids")
+    @api.constrains("level_ids", "predue_level_ids")
     def _check_levels(self):
         for strategy in self:
-            days = strategy.level_ids.sorted("sequence").mapped("days_overdue")
+            days = (strategy.predue_level_ids | strategy.level_ids).sorted("sequence").mapped("days_overdue")
             if days != sorted(days):
                 raise ValidationError(
                     self.env._("The levels of %(name)s must come in rising days overdue.", name=strategy.name)

@@ -29,6 +29,13 @@ class ResPartner(models.Model):
         groups="eh_collections_case.group_collections_user",
     )
 
+    def _eh_reminder_contact(self):
+        """Who a customer's reminders and notices go to: its invoicing address with an
+        email, else the customer itself."""
+        self.ensure_one()
+        invoicing = self.child_ids.filtered(lambda c: c.type == "invoice" and c.email)
+        return invoicing[:1] or self
+
     def _compute_eh_reminder_count(self):
         counts = dict(
             self.env["eh.collections.action"]._read_group(

@@ -12,6 +12,7 @@ from . import (
     test_pay_link,
     test_payment_match,
     test_payment_plans,
+    test_predue,
     test_screens,
     test_source_of_truth,
     test_statement,

@@ -19,11 +19,11 @@ from .common import TODAY, DunningCommon
 class TestLadderConfiguration(DunningCommon):
     """A manager cannot build a ladder the cron could not follow."""
 
-    def test_levels_refuse_negative_days_and_an_email_without_template(self):
+    def test_levels_refuse_negative_waits_a_wrong_template_and_an_email_without_template(self):
         template = self.env.ref("eh_collections_case.mail_template_reminder_courteous")
         Level = self.env["eh.collections.level"].with_user(self.manager)
         for values, message in (
-            ({"days_overdue": -1, "mail_template_id": template.id}, "cannot be negative"),
+            ({"days_overdue": -1, "mail_template_id": template.id}, "before the due date sends a coming-due"),
             (
                 {"days_overdue": 5, "min_days_since_previous": -2, "mail_template_id": template.id},
                 "cannot be negative",
