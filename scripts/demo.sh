@@ -25,6 +25,14 @@ port_in_use "$PORT" && die "port $PORT is already in use (another demo? run 'mak
 port_in_use "$SMTP_PORT" && die "port $SMTP_PORT is already in use (run 'make stop'), or set DEMO_SMTP_PORT"
 port_in_use "$PEERS_PORT" && die "port $PEERS_PORT is already in use (run 'make stop'), or set DEMO_PEERS_PORT"
 
+# A rebuilt demo starts with an empty mailbox.
+[ "${RESET:-0}" = 1 ] && rm -rf "$RUN_DIR/mail" "$RUN_DIR/whatsapp.jsonl"
+# Up before the data loads: mail sent while loading reaches the catcher too.
+nohup "$VENV/bin/python" "$ROOT/scripts/demo_peers.py" --smtp-port "$SMTP_PORT" --http-port "$PEERS_PORT" \
+    --mail-dir "$RUN_DIR/mail" --whatsapp-log "$RUN_DIR/whatsapp.jsonl" --odoo-url "http://127.0.0.1:$PORT" \
+    >"$RUN_DIR/demo-peers.log" 2>&1 &
+echo $! >"$PEERS_PID_FILE"
+
 [ "${RESET:-0}" = 1 ] && drop_db "$DB"
 if ! suite_installed "$DB"; then
     drop_db "$DB"
@@ -52,10 +60,6 @@ cat >&2 <<MSG
   Mail the demo sends (every language, with attachments): http://127.0.0.1:$PEERS_PORT  (maildir .run/mail)
 
 MSG
-nohup "$VENV/bin/python" "$ROOT/scripts/demo_peers.py" --smtp-port "$SMTP_PORT" --http-port "$PEERS_PORT" \
-    --mail-dir "$RUN_DIR/mail" --whatsapp-log "$RUN_DIR/whatsapp.jsonl" --odoo-url "http://127.0.0.1:$PORT" \
-    >"$RUN_DIR/demo-peers.log" 2>&1 &
-echo $! >"$PEERS_PID_FILE"
 server=("$ROOT/scripts/odoo-bin" -d "$DB" "--db-filter=^$DB\$" --http-port="$PORT")
 if [ "${DETACH:-0}" = 1 ]; then
     nohup "${server[@]}" >"$LOG" 2>&1 &

@@ -411,6 +411,8 @@ class DemoLoader:
         # The figures were taken at install, before this ledger: take them again.
         self.env["eh.collections.snapshot"]._backfill_all_companies()
         self._risk_scores(main | europe)
+        if "channel_whatsapp" in self.env["eh.collections.level"]._fields:
+            self._reachable_at_the_firm_level(main)
         return DemoSummary(self.customers, self.invoices, self.payments, self.credit_notes, len(cases))
 
     def _invoice_hold(self, company):
@@ -795,6 +797,18 @@ class DemoLoader:
         self.env["res.partner"].search(
             [("ref", "=like", f"{DEMO_REF}%"), ("phone", "=like", "+1 415 555 01%")]
         ).eh_whatsapp_opt_in = True
+
+    def _reachable_at_the_firm_level(self, company):
+        """The customers the server's first follow-up run sends the firm reminder to get a
+        reachable number and opt in to WhatsApp: the run sends them the email, the SMS and
+        the WhatsApp message, three log rows (the stand-in then reports it delivered and
+        read)."""
+        Case = self.env["eh.collections.case"]
+        cases = Case.search([("company_id", "=", company.id), ("state", "=", "open")])
+        firm = cases.filtered(lambda case: case._due_level().tone == "firm")
+        for number, case in enumerate(firm, 90):
+            (case.partner_id | case.eh_reminder_partner_id).phone = f"+1 415 555 01{number % 100:02d}"
+            case.partner_id.eh_whatsapp_opt_in = True
 
     def _predue(self, company):
         """A level before the due date on Standard B2B: a courteous coming-due email five

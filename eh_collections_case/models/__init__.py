@@ -32,6 +32,7 @@ from . import (
     collections_strategy,
     ir_cron,
     ir_http,
+    ir_module_module,
     mail_template,
     res_company,
     res_config_settings,

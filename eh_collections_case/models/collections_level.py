@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .res_company import SHIPPED_TERMS
+
 
 class CollectionsLevel(models.Model):
     """One rung of a dunning ladder: when it applies and what it does.
@@ -69,6 +71,21 @@ class CollectionsLevel(models.Model):
                         "Days after the previous level cannot be negative on %(name)s.", name=level.name
                     )
                 )
+
+    def _eh_translate_shipped_terms(self, langs=None):
+        """Give the levels still named (and noted) as shipped their translations in
+        `langs` (by default every active language): the shipped ladders are created in
+        English, and a language activated later translates them too."""
+        langs = langs or [code for code, _name in self.env["res.lang"].get_installed()]
+        langs = [lang for lang in langs if lang != "en_US"]
+        if not langs:
+            return
+        terms = {term._translate("en_US"): term for term in SHIPPED_TERMS}
+        for level in self.with_context(lang="en_US"):
+            for fname in ("name", "statement_note"):
+                term = terms.get(level[fname] or "")
+                if term:
+                    level.update_field_translations(fname, {lang: term._translate(lang) for lang in langs})
 
     def _is_predue(self):
         return self.days_overdue < 0

@@ -119,7 +119,7 @@ class CollectionsPredueNotice(models.Model):
         """Send every company's coming-due notices, a batch per commit. Returns False
         when the cron's time ran out (it is called again)."""
         cron = self.env["ir.cron"]
-        for company in self.env["res.company"].search([], order="id"):
+        for company in self.env["res.company"].search([], order="id"):  # pylint: disable=no-search-all
             due = self._due_notices(company)
             cron._commit_progress(remaining=len(due))
             for start in range(0, len(due), PREDUE_BATCH):

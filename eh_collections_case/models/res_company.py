@@ -1,8 +1,11 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_date
+from odoo.tools.translate import LazyTranslate
 
 from ..tools.charges import annual_rate, to_decimal
+
+_lt = LazyTranslate(__name__)
 
 # The shipped ladders: (name, default, [(level, days, wait, tone, template xmlid, call, letter)]).
 DEFAULT_LADDERS = [
@@ -29,11 +32,22 @@ DEFAULT_LADDERS = [
 
 
 # Printed at the top of the Statement of Account that a letter level sends.
-DEMAND_NOTE = (
+DEMAND_NOTE = _lt(
     "Despite our reminders, the invoices below are still unpaid. Unless the total due reaches us "
     "by the date above, we will pass the matter on for recovery, with the interest and "
     "costs the law allows."
 )
+# The shipped levels' names and note, in every language the module is translated to:
+# the levels are created in English and given these translations (`_eh_translate_ladders`).
+SHIPPED_TERMS = [
+    _lt("Courteous reminder"),
+    _lt("Firm reminder"),
+    _lt("Final notice"),
+    _lt("Demand letter"),
+    _lt("Friendly note"),
+    _lt("Personal follow-up"),
+    DEMAND_NOTE,
+]
 
 
 class ResCompany(models.Model):
@@ -240,7 +254,7 @@ class ResCompany(models.Model):
                                     "mail_template_id": self.env.ref(f"eh_collections_case.{template}").id,
                                     "channel_call": call,
                                     "channel_letter": letter,
-                                    "statement_note": DEMAND_NOTE if letter else False,
+                                    "statement_note": DEMAND_NOTE._translate("en_US") if letter else False,
                                     "apply_statutory_interest": tone == "final",
                                 },
                             )
@@ -249,4 +263,4 @@ class ResCompany(models.Model):
                             )
                         ],
                     }
-                )
+                ).level_ids._eh_translate_shipped_terms()

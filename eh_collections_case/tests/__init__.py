@@ -8,6 +8,7 @@ from . import (
     test_dunning,
     test_fees,
     test_invoice_hold,
+    test_languages,
     test_live_refresh,
     test_pay_link,
     test_payment_match,

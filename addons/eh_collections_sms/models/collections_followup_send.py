@@ -69,7 +69,7 @@ class CollectionsFollowupSend(models.AbstractModel):
         if email_instead:
             note = self.env._("%(why)s: the level's email was sent instead.", why=why)
         elif followup.level_id.channel_email:
-            note = self.env._("%(why)s: the level's email went.", why=why)
+            note = self.env._("%(why)s: the level sends its email as well.", why=why)
         else:
             note = self.env._("%(why)s, and the level sends no email.", why=why)
         return {"action_type": "sms", "channel": "sms", "state": "skipped", "note": note}

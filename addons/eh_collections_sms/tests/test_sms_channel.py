@@ -58,6 +58,19 @@ class TestSmsChannel(DunningCommon, SMSCase):
             self.run_cron()
         self.assertEqual(len(case.action_ids), 2, "the same day again: nothing twice")
 
+    def test_a_german_customer_gets_the_sms_in_german(self):
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(["eh_collections_sms"], ["de_DE"], overwrite=True)
+        self.invoice_address.lang = "de_DE"
+        self.post_invoice(1000, 10)
+        self.refresh()
+        with self.mockSMSGateway():
+            self.run_cron()
+        sms_row = self.open_case().action_ids.filtered(lambda a: a.channel == "sms")
+        self.assertIn(
+            "$\xa01.000,00 sind auf Ihrem Konto überfällig. Online bezahlen: http", self.sms_of(sms_row).body
+        )
+
     def test_a_french_customer_gets_the_sms_in_french(self):
         self.env["res.lang"]._activate_lang("fr_FR")
         self.env["ir.module.module"]._load_module_terms(["eh_collections_sms"], ["fr_FR"], overwrite=True)
