@@ -137,7 +137,7 @@ def main(argv=None):
         "--size", default="1440x900", help="window size, WIDTHxHEIGHT (a tall form: 1440x1300)"
     )
     parser.add_argument("--click", help="CSS selector clicked before each shot (a form's tab)")
-    parser.add_argument("shots", nargs="+", metavar="OUT.png=PATH")
+    parser.add_argument("shots", nargs="+", metavar="OUT.png=PATH (or a full address)")
     args = parser.parse_args(argv)
     width, height = (int(n) for n in args.size.split("x"))
 
@@ -149,7 +149,8 @@ def main(argv=None):
         browser.call("Network.setCookie", name="session_id", value=session, domain=host, path="/")
         for shot in args.shots:
             out, path = shot.split("=", 1)
-            browser.shoot(args.url + path, out, args.click)
+            # A full address is shot as it is (the demo's mail catcher page).
+            browser.shoot(path if path.startswith("http") else args.url + path, out, args.click)
             print(f"saved {out}")
     finally:
         browser.close()

@@ -200,7 +200,15 @@ class CollectionsFollowupSend(models.AbstractModel):
                         "invoice_ids": self._named_invoices(documents[followup]),
                     }
                 ]
+        if batches:
+            self._wake_mail_queue()
         return rows
+
+    @api.model
+    def _wake_mail_queue(self):
+        """Ask Odoo's mail queue to run once this transaction commits: it runs hourly,
+        and a reminder should not wait for it."""
+        self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
 
     @api.model
     def _email_values(self, followup, documents):

@@ -189,6 +189,7 @@ class CollectionsPredueNotice(models.Model):
             )
             for notice in batch:
                 notice.note = mails[notice.id].subject
+            self.env["eh.collections.followup.send"]._wake_mail_queue()
         bodies = {
             line.move_id.id: Markup("%s")
             % self.env._(

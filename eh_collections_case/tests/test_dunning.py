@@ -51,7 +51,14 @@ class TestDunning(DunningCommon):
     def test_first_level_sent_once_to_the_invoicing_contact_with_log(self):
         invoice = self.post_invoice(1000, 10)
         self.refresh()
+        queue = self.env.ref("mail.ir_cron_mail_scheduler_action")
+        waking = self.env["ir.cron.trigger"].search_count([("cron_id", "=", queue.id)])
         self.run_cron()
+        self.assertGreater(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", queue.id)]),
+            waking,
+            "the mail queue runs after the batch commits, not at its next hourly run",
+        )
         case = self.open_case()
         self.assertEqual(case.level_id, self.level(self.standard, 1))
         self.assertEqual(len(self.reminders()), 1)

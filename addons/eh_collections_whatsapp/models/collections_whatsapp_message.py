@@ -80,12 +80,13 @@ class CollectionsWhatsappMessage(models.Model):
     def _summary(self):
         """What the log row says of the message."""
         self.ensure_one()
+        # The pay link (the last parameter) stays on the message: the row says what was said.
         return self.env._(
             "Template %(template)s (%(language)s) to %(number)s: %(values)s",
             template=self.template,
             language=self.language,
             number=self.number,
-            values=" | ".join(map(str, self.parameters or [])),
+            values=" | ".join(map(str, (self.parameters or [])[:-1])),
         )
 
     # -- sending ------------------------------------------------------------------
