@@ -205,6 +205,25 @@ class CollectionsFollowupSend(models.AbstractModel):
         return rows
 
     @api.model
+    def _unreachable(self, followup, why):
+        """(note, email instead) for a channel that cannot reach the customer (no number,
+        no opt-in...): a level without email of its own sends its email instead."""
+        level = followup.level_id
+        if not level.channel_email and level.mail_template_id:
+            return self.env._("%(why)s: the level's email was sent instead.", why=why), True
+        if level.channel_email:
+            return self.env._("%(why)s: the level sends its email as well.", why=why), False
+        return self.env._("%(why)s, and the level sends no email.", why=why), False
+
+    @api.model
+    def _send_email_instead(self, followups, documents, rows):
+        """Add to `rows` the level's email of reminders another channel could not send."""
+        if followups:
+            for followup, email_rows in self._send_email(followups, documents).items():
+                rows[followup] += email_rows
+        return rows
+
+    @api.model
     def _wake_mail_queue(self):
         """Ask Odoo's mail queue to run once this transaction commits: it runs hourly,
         and a reminder should not wait for it."""

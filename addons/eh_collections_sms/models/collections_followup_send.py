@@ -30,11 +30,11 @@ class CollectionsFollowupSend(models.AbstractModel):
             if cases:
                 bodies.update(template._render_field("body", cases.ids, compute_lang=True))
         for followup in followups:
-            case, level = followup.case_id, followup.level_id
+            case = followup.case_id
             recipient, number = numbers[followup]
             if not number:
-                email_instead = not level.channel_email and level.mail_template_id
-                rows[followup] = [self._sms_skipped(followup, recipient, email_instead)]
+                note, email_instead = self._unreachable(followup, self._sms_unreachable(recipient))
+                rows[followup] = [{"action_type": "sms", "channel": "sms", "state": "skipped", "note": note}]
                 if email_instead:
                     instead |= followup
                 continue
@@ -51,25 +51,15 @@ class CollectionsFollowupSend(models.AbstractModel):
                     "invoice_ids": self._named_invoices(documents[followup]),
                 }
             ]
-        if instead:
-            for followup, email_rows in self._send_email(instead, documents).items():
-                rows[followup] += email_rows
-        return rows
+        return self._send_email_instead(instead, documents, rows)
 
     @api.model
-    def _sms_skipped(self, followup, recipient, email_instead):
+    def _sms_unreachable(self, recipient):
+        """Why an SMS cannot reach `recipient`."""
         if recipient.phone:
-            why = self.env._(
+            return self.env._(
                 "%(number)s of %(recipient)s is not a number an SMS can reach",
                 number=recipient.phone,
                 recipient=recipient.display_name,
             )
-        else:
-            why = self.env._("No phone number for %(recipient)s", recipient=recipient.display_name)
-        if email_instead:
-            note = self.env._("%(why)s: the level's email was sent instead.", why=why)
-        elif followup.level_id.channel_email:
-            note = self.env._("%(why)s: the level sends its email as well.", why=why)
-        else:
-            note = self.env._("%(why)s, and the level sends no email.", why=why)
-        return {"action_type": "sms", "channel": "sms", "state": "skipped", "note": note}
+        return self.env._("No phone number for %(recipient)s", recipient=recipient.display_name)

@@ -22,15 +22,17 @@ class CollectionsFollowupSend(models.AbstractModel):
     def _send_whatsapp(self, followups, documents):
         rows, queued, instead = {}, [], self.env["eh.collections.followup"]
         for followup in followups:
-            case, level = followup.case_id, followup.level_id
+            case = followup.case_id
             recipient = followup.recipient_id or case.eh_reminder_partner_id
             if not recipient.phone:  # the invoicing contact's phone, else the customer's
                 recipient = case.partner_id
             number = recipient.phone and recipient._phone_format(fname="phone")
             why = self._whatsapp_refusal(case, recipient, number)
             if why:
-                email_instead = not level.channel_email and level.mail_template_id
-                rows[followup] = [self._whatsapp_skipped(followup, why, email_instead)]
+                note, email_instead = self._unreachable(followup, why)
+                rows[followup] = [
+                    {"action_type": "whatsapp", "channel": "whatsapp", "state": "skipped", "note": note}
+                ]
                 if email_instead:
                     instead |= followup
                 continue
@@ -54,10 +56,7 @@ class CollectionsFollowupSend(models.AbstractModel):
             ]
         if messages:
             self.env.ref("eh_collections_whatsapp.ir_cron_send_whatsapp")._trigger()
-        if instead:
-            for followup, email_rows in self._send_email(instead, documents).items():
-                rows[followup] += email_rows
-        return rows
+        return self._send_email_instead(instead, documents, rows)
 
     @api.model
     def _whatsapp_refusal(self, case, recipient, number):
@@ -77,16 +76,6 @@ class CollectionsFollowupSend(models.AbstractModel):
                 recipient=recipient.display_name,
             )
         return None
-
-    @api.model
-    def _whatsapp_skipped(self, followup, why, email_instead):
-        if email_instead:
-            note = self.env._("%(why)s: the level's email was sent instead.", why=why)
-        elif followup.level_id.channel_email:
-            note = self.env._("%(why)s: the level sends its email as well.", why=why)
-        else:
-            note = self.env._("%(why)s, and the level sends no email.", why=why)
-        return {"action_type": "whatsapp", "channel": "whatsapp", "state": "skipped", "note": note}
 
     @api.model
     def _whatsapp_values(self, followup, recipient, number):
