@@ -467,8 +467,15 @@ class CollectionsCase(models.Model):
         cases.invalidate_recordset()
 
     def _resolve(self, reason):
+        """Resolve these cases, each with a log row saying why. The state and the stage
+        are not tracked in the chatter a second time: the row's note says it (and a
+        payment that settles a case does not pay for two messages)."""
+        if not self:
+            return
         resolved_stage = self.env["eh.collections.stage"]._get_by_type("resolved")
         with case_method():
-            for case in self:
-                case.write({"state": "resolved", "stage_id": resolved_stage.id or case.stage_id.id})
-                case._log_action([{"action_type": "resolved", "note": reason}])
+            for stage, cases in self.grouped(lambda case: resolved_stage or case.stage_id).items():
+                cases.with_context(mail_notrack=True).write({"state": "resolved", "stage_id": stage.id})
+            self.env["eh.collections.action"].create(
+                [{"case_id": case.id, "action_type": "resolved", "note": reason} for case in self]
+            )

@@ -38,7 +38,9 @@ class CollectionsCase(models.Model):
         partners_of = defaultdict(set)
         for company_id, partner_id in pending:
             partners_of[company_id].add(partner_id)
-        Case = self.sudo()
+        # The context tells the modules that follow the cases (_on_case_changed) that
+        # this is a payment's transaction: what they can do after the commit waits.
+        Case = self.sudo().with_context(eh_collections_live_refresh=True)
         for company_id, partner_ids in sorted(partners_of.items()):
             cases = Case.search(
                 [

@@ -269,10 +269,12 @@ class CollectionsCase(models.Model):
         return {**super()._source_of_truth_fields(), "eh_ai_action_group": origin}
 
     def _on_case_changed(self):
-        """A few cases (a logged action, a button) are synced at once; a bulk refresh
-        leaves it to the background job, so it stays a set-based pass."""
+        """A few cases (a logged action, a button) are synced at once: the collector who
+        acted sees it. A bulk refresh, and the live refresh of a payment (whoever
+        registers it is not looking at My day, and the payment should not pay for it),
+        leave it to the background job, triggered for right after the commit."""
         result = super()._on_case_changed()
-        if len(self) <= SYNC_INLINE_LIMIT:
+        if len(self) <= SYNC_INLINE_LIMIT and not self.env.context.get("eh_collections_live_refresh"):
             self._eh_copilot_sync()
         else:
             self.env.ref("eh_collections_next_action.ir_cron_sync_action_groups")._trigger()

@@ -37,6 +37,26 @@ class TestMyDay(CollectionsCommon):
             self.quiet.eh_my_day_reason, "Demand letter is due today", "the highest level reached"
         )
 
+    def test_a_payment_leaves_my_day_to_the_sync_job_right_after_the_commit(self):
+        self.quiet._eh_copilot_sync()
+        score = self.quiet.eh_my_day_score
+        invoice = self.quiet.overdue_move_ids
+        sync = self.env.ref("eh_collections_next_action.ir_cron_sync_action_groups")
+        Trigger = self.env["ir.cron.trigger"]
+        waiting = Trigger.search_count([("cron_id", "=", sync.id)])
+        self.pay(invoice, 40000)
+        self.env.cr.flush()  # the commit's precommit: the live refresh
+        self.assertEqual(self.quiet.total_overdue_amount, 10000, "the case follows the payment at once")
+        self.assertEqual(self.quiet.eh_my_day_score, score, "My day is not the payment's work")
+        self.assertEqual(
+            Trigger.search_count([("cron_id", "=", sync.id)]), waiting + 1, "its job, after the commit"
+        )
+        with self.enter_registry_test_mode():
+            self.assertIs(sync.method_direct_trigger(), True)
+        self.quiet.invalidate_recordset()
+        self.assertLess(self.quiet.eh_my_day_score, score, "a smaller debt, lower in My day")
+        self.assertEqual(self.quiet.eh_my_day_reason, "Demand letter is due today")
+
     def test_weights_in_settings_change_the_order(self):
         self.company.write({"eh_my_day_weight_promise_due": 0, "eh_my_day_weight_reminder_due": 0})
         (self.promised | self.quiet)._eh_copilot_sync()

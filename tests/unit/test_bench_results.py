@@ -73,8 +73,8 @@ def test_live_refresh_targets_hold_at_a_million_lines():
         assert entry["payment_ratio"] == pytest.approx(
             entry["payment_ms"] / entry["payment_without_suite_ms"], abs=0.01
         )
-        # The README: within x1.2 up to 100k lines, at the edge of it (x1.25) at 1M.
-        assert entry["payment_ratio"] <= (1.2 if entry["lines"] < 1_000_000 else 1.25)
+        # The target: within x1.2 at every size.
+        assert entry["payment_ratio"] <= 1.2
 
 
 def test_the_readme_quotes_the_scale_tables_from_the_json(monkeypatch):
