@@ -57,7 +57,8 @@ def test_every_benchmark_reports_its_peak_memory():
 
 
 def test_follow_up_targets_hold_at_ten_thousand_cases():
-    [entry] = json.loads((RESULTS / "followup.json").read_text())
+    entries = json.loads((RESULTS / "followup.json").read_text())
+    [entry] = [entry for entry in entries if entry["bare_per_min"]]  # the side-by-side run
     assert entry["cases"] >= 10_000
     assert entry["speedup_vs_bare"] == pytest.approx(entry["bare_s"] / entry["cron_s"], abs=0.01)
     assert entry["speedup_vs_bare"] >= 3, "issue 21: three times bare per-record send_mail"
