@@ -158,6 +158,12 @@ class CollectionsCase(models.Model):
             order="date_maturity, id",
         )
 
+    def _eh_reminder_pay_url(self):
+        """The signed pay link of the oldest invoice a reminder names: the one link a
+        short message (SMS, WhatsApp) has room for."""
+        self.ensure_one()
+        return self.reminder_line_ids[:1].move_id.eh_pay_url or False
+
     def _compute_open_items(self):
         # One pass over the batch's lines: the domains are evaluated once per company
         # (a day of its own), then each case takes its customer's share.

@@ -205,11 +205,24 @@ class CollectionsFollowupSend(models.AbstractModel):
         return rows
 
     @api.model
+    def _phone_recipient(self, followup):
+        """Who a text message of a reminder goes to: the invoicing contact when it has a
+        phone, else the customer."""
+        recipient = followup.recipient_id or followup.case_id.eh_reminder_partner_id
+        return recipient if recipient.phone else followup.case_id.partner_id
+
+    @api.model
+    def _email_goes_instead(self, level):
+        """Whether a reminder of `level` that a channel could not deliver falls back to
+        the level's email: only when the level sends no email of its own."""
+        return bool(level) and not level.channel_email and bool(level.mail_template_id)
+
+    @api.model
     def _unreachable(self, followup, why):
         """(note, email instead) for a channel that cannot reach the customer (no number,
         no opt-in...): a level without email of its own sends its email instead."""
         level = followup.level_id
-        if not level.channel_email and level.mail_template_id:
+        if self._email_goes_instead(level):
             return self.env._("%(why)s: the level's email was sent instead.", why=why), True
         if level.channel_email:
             return self.env._("%(why)s: the level sends its email as well.", why=why), False

@@ -12,4 +12,4 @@ class CollectionsCase(models.Model):
 
     def _compute_eh_sms_pay_url(self):
         for case in self:
-            case.eh_sms_pay_url = case.reminder_line_ids[:1].move_id.eh_pay_url or False
+            case.eh_sms_pay_url = case._eh_reminder_pay_url()

@@ -20,9 +20,7 @@ class CollectionsFollowupSend(models.AbstractModel):
         rows, instead = {}, self.env["eh.collections.followup"]
         numbers = {}
         for followup in followups:
-            recipient = followup.recipient_id or followup.case_id.eh_reminder_partner_id
-            if not recipient.phone:  # the invoicing contact's phone, else the customer's
-                recipient = followup.case_id.partner_id
+            recipient = self._phone_recipient(followup)
             numbers[followup] = recipient, recipient.phone and recipient._phone_format(fname="phone")
         bodies = {}
         for template, batch in followups.grouped(lambda f: f.level_id.sms_template_id).items():

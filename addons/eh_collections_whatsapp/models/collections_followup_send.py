@@ -23,9 +23,7 @@ class CollectionsFollowupSend(models.AbstractModel):
         rows, queued, instead = {}, [], self.env["eh.collections.followup"]
         for followup in followups:
             case = followup.case_id
-            recipient = followup.recipient_id or case.eh_reminder_partner_id
-            if not recipient.phone:  # the invoicing contact's phone, else the customer's
-                recipient = case.partner_id
+            recipient = self._phone_recipient(followup)
             number = recipient.phone and recipient._phone_format(fname="phone")
             why = self._whatsapp_refusal(case, recipient, number)
             if why:
@@ -84,7 +82,7 @@ class CollectionsFollowupSend(models.AbstractModel):
         of whoever reads it."""
         case = followup.case_id
         lang = recipient.lang or case.partner_id.lang or self.env.lang or "en_US"
-        pay_link = case.reminder_line_ids[:1].move_id.eh_pay_url or ""
+        pay_link = case._eh_reminder_pay_url() or ""
         return {
             "case_id": case.id,
             "followup_id": followup.id,

@@ -202,8 +202,8 @@ class CollectionsWhatsappMessage(models.Model):
         )
 
     def _fail(self, reason):
-        level = self.level_id
-        fallback = "pending" if level and not level.channel_email and level.mail_template_id else "none"
+        email_instead = self.env["eh.collections.followup.send"]._email_goes_instead(self.level_id)
+        fallback = "pending" if email_instead else "none"
         self.write({"state": "failed", "failure_reason": reason, "fallback": fallback})
         if fallback == "pending":
             self.env.ref("eh_collections_whatsapp.ir_cron_send_whatsapp")._trigger()
