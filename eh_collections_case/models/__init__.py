@@ -21,6 +21,7 @@ from . import (
     collections_case_payment_plan,
     collections_case_promise,
     collections_followup,
+    collections_followup_pending,
     collections_followup_send,
     collections_level,
     collections_payment_match,

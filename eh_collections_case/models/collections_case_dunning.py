@@ -1,12 +1,7 @@
-import logging
 from datetime import timedelta
-
-from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, models
 from odoo.tools import format_amount
-
-_logger = logging.getLogger(__name__)
 
 # Cases a follow-up worker claims, sends and commits at a time.
 FOLLOWUP_BATCH = 100
@@ -309,21 +304,23 @@ class CollectionsCase(models.Model):
     # -- the daily run ---------------------------------------------------------------
 
     @api.model
+    def _followup_candidates_domain(self):
+        """The cases the follow-up cron may send a reminder: `_due_level` says which
+        are due today, and for which level."""
+        return [
+            ("state", "=", "open"),
+            ("paused", "=", False),
+            ("disputed", "=", False),
+            ("payment_plan_id", "=", False),
+            ("total_overdue_amount", ">", 0),
+            ("company_id.eh_collections_send_mode", "!=", "suggest"),
+        ]
+
+    @api.model
     def _due_followups(self, domain=()):
         """(case, level) of every case the follow-up cron sends today, oldest debt
         first: the one definition of "follow-up due", for the cron and the filter."""
-        cases = self.search(
-            [
-                *domain,
-                ("state", "=", "open"),
-                ("paused", "=", False),
-                ("disputed", "=", False),
-                ("payment_plan_id", "=", False),
-                ("total_overdue_amount", ">", 0),
-            ],
-            order="days_overdue_max desc, id",
-        )
-        cases = cases.filtered(lambda c: c.company_id.eh_collections_send_mode != "suggest")
+        cases = self.search([*domain, *self._followup_candidates_domain()], order="days_overdue_max desc, id")
         return [(case, level) for case in cases for level in [case._due_level()] if level]
 
     def _compute_followup_due(self):
@@ -339,46 +336,38 @@ class CollectionsCase(models.Model):
 
     @api.model
     def _cron_send_followups(self, call_workers=True):
-        """Daily: send the due level of every due case, a batch per commit.
+        """Daily: the coming-due notices of pre-due levels, then the due level of every
+        due case, a batch per commit.
 
-        Any number of workers may run it at once: this cron with its worker cron
-        (`ir_cron_send_followups_worker`, called when there is more than a batch),
-        copies of that worker, or several servers on one database. Each worker walks
-        the due cases in the same order and claims its next batch with `FOR UPDATE
-        SKIP LOCKED`, so a batch another worker holds is skipped; once it holds a
-        batch it asks again what each case is due for, so a case another worker just
-        sent is not sent twice. A batch's mails and log rows are committed together: a
-        crash loses a whole batch (sent by the next run) and never sends twice. Then the
-        coming-due notices of pre-due levels, the same way (`eh.collections.predue.notice`)."""
-        candidates = [case.id for case, _level in self._due_followups()]
+        The run lists its cases once in a work table (`eh.collections.followup.pending`),
+        the oldest debt first. Any number of workers may then take batches from it at
+        once: this cron with its worker cron (`ir_cron_send_followups_worker`, called
+        when there is more than a batch, which joins a run and never starts one),
+        copies of that worker, or several servers on one database. A worker takes its
+        next batch with `FOR UPDATE SKIP LOCKED` and asks again what each case is due
+        for once it holds it, so a case another worker just sent is not sent twice. A
+        batch's mails, log rows and its place off the list are committed together: a
+        crash loses a whole batch (sent by the next call) and never sends twice. When
+        Odoo's cron stops a call after its 10 seconds, the next call goes on with the
+        list; a run that died before today is completed with today's new cases."""
+        Pending = self.env["eh.collections.followup.pending"]
         cron = self.env["ir.cron"]
-        if call_workers and len(candidates) > FOLLOWUP_BATCH:
-            self.env.ref("eh_collections_case.ir_cron_send_followups_worker")._trigger()
-        cron._commit_progress(remaining=len(candidates))
-        for start in range(0, len(candidates), FOLLOWUP_BATCH):
-            chunk = candidates[start : start + FOLLOWUP_BATCH]
-            self._claim(chunk)._send_due_followups()
-            if not cron._commit_progress(len(chunk)):
+        remaining = Pending._remaining()
+        if not remaining or Pending._stale():
+            if not call_workers:
                 return
-        self.env["eh.collections.predue.notice"]._send_due_notices()
-
-    @api.model
-    def _claim(self, ids):
-        """The cases of `ids` no other transaction holds, locked until the commit.
-
-        The claim opens the transaction, so its snapshot sees what other workers
-        committed; a worker that commits a case between that snapshot and the lock
-        makes PostgreSQL refuse the lock (repeatable read): the claim is tried again."""
-        for _attempt in range(3):
-            try:
-                claimed = self.browse(ids).try_lock_for_update()
-            except SerializationFailure:
-                _logger.info("Collections: a batch changed while it was claimed; claiming it again.")
-                self.env.cr.rollback()
-                continue
-            self.env.invalidate_all()  # what was read before the claim may be stale
-            return claimed
-        return self.browse()
+            self.env["eh.collections.predue.notice"]._send_due_notices()
+            Pending._plan()
+            remaining = Pending._remaining()
+        if call_workers and remaining > FOLLOWUP_BATCH:
+            self.env.ref("eh_collections_case.ir_cron_send_followups_worker")._trigger()
+        cron._commit_progress(remaining=remaining)
+        while cases := Pending._take(FOLLOWUP_BATCH):
+            cases._send_due_followups()
+            if not cron._commit_progress(len(cases)):
+                break
+        # The count for Odoo to call again: exact, whatever other workers took meanwhile.
+        cron._commit_progress(remaining=Pending._remaining())
 
     def _send_due_followups(self):
         """Send these cases the level each is due for now (none when another worker

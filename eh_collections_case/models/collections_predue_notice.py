@@ -116,18 +116,16 @@ class CollectionsPredueNotice(models.Model):
 
     @api.model
     def _send_due_notices(self):
-        """Send every company's coming-due notices, a batch per commit. Returns False
-        when the cron's time ran out (it is called again)."""
+        """Send every company's coming-due notices, a batch per commit, all of them:
+        a day's notices are few next to its reminders, and the follow-up run lists its
+        cases once they are sent."""
         cron = self.env["ir.cron"]
         for company in self.env["res.company"].search([], order="id"):  # pylint: disable=no-search-all
             due = self._due_notices(company)
-            cron._commit_progress(remaining=len(due))
             for start in range(0, len(due), PREDUE_BATCH):
                 chunk = due[start : start + PREDUE_BATCH]
                 self._send_batch(chunk)
-                if not cron._commit_progress(len(chunk)):
-                    return False
-        return True
+                cron._commit_progress(len(chunk))
 
     @api.model
     def _send_batch(self, due):

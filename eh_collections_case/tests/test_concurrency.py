@@ -168,6 +168,34 @@ class TestConcurrency(TransactionCase):
             cron["eh.collections.case"]._cron_send_followups()
             self.assertEqual(emails(cron), 1, "sent by the next run")
 
+    def test_two_workers_take_different_cases_from_the_run(self):
+        """Two workers taking batches at once from the run's list get different cases
+        (FOR UPDATE SKIP LOCKED); a rolled-back batch goes back on the list."""
+        customers = [self.committed_overdue_customer() for _ in range(2)]
+        with self.real_env() as env:
+            for partner_id, company_id in customers:
+                env["eh.collections.case"]._refresh_from_ledger(
+                    env["res.company"].browse(company_id), partners=env["res.partner"].browse(partner_id)
+                )
+            ours = env["eh.collections.case"].search(
+                [("partner_id", "in", [p for p, _c in customers]), ("state", "=", "open")]
+            )
+            env["eh.collections.followup.pending"].search([]).unlink()  # a run of these two only
+            env["eh.collections.followup.pending"].create(
+                [{"case_id": case.id, "days_overdue": 40, "planned_on": case._today()} for case in ours]
+            )
+        with self.real_env() as first, self.real_env() as second:
+            one = first["eh.collections.followup.pending"]._take(1)
+            other = second["eh.collections.followup.pending"]._take(1)
+            self.assertEqual(len(one), 1)
+            self.assertEqual(len(other), 1)
+            self.assertEqual(set(one.ids) | set(other.ids), set(ours.ids), "one case each, not the same")
+            self.assertFalse(second["eh.collections.followup.pending"]._take(1), "nothing left to take")
+            second.cr.rollback()  # the second worker dies
+        with self.real_env() as env:
+            self.assertEqual(env["eh.collections.followup.pending"].search([]).case_id.ids, other.ids)
+            env["eh.collections.followup.pending"].search([]).unlink()
+
     def test_charging_invoices_someone_else_is_charging_is_refused(self):
         partner_id, company_id = self.committed_overdue_customer()
         with self.real_env() as env:

@@ -3,6 +3,7 @@ from unittest.mock import patch
 
 from odoo.tests import freeze_time, tagged
 
+from odoo.addons.base.models import ir_cron as ir_cron_module
 from odoo.addons.eh_collections_case.models import collections_case_dunning as case_module
 
 from .common import TODAY, DunningCommon
@@ -131,10 +132,7 @@ class TestDunning(DunningCommon):
         for partner in ours:
             self.post_invoice(500, 10, partner=partner)
         self.refresh()
-        # Cases other tests committed would share the batches: out of the way.
-        self.Case.sudo().search([("state", "=", "open"), ("partner_id", "not in", ours.ids)]).action_pause(
-            "Out of this test's way"
-        )
+        self._out_of_the_way(ours)
         Sender = type(self.env["eh.collections.followup.send"])
         original = Sender._send_followups
         sent = []
@@ -166,6 +164,63 @@ class TestDunning(DunningCommon):
         recipients = [to for mail in self.reminders() for to in mail["email_to"]]
         self.assertEqual(len(recipients), len(set(recipients)), "nobody got two reminders")
         self.assertEqual(len(recipients), 3)
+
+    def _out_of_the_way(self, ours):
+        """Pause the cases other tests committed: they would share the run's batches."""
+        self.Case.sudo().search([("state", "=", "open"), ("partner_id", "not in", ours.ids)]).action_pause(
+            "Out of this test's way"
+        )
+
+    @freeze_time(TODAY)
+    def test_a_job_cut_into_short_calls_lists_its_cases_once(self):
+        """Odoo's cron calls the job again and again for its 10 seconds: each call
+        takes up the run's list where the last one stopped, without listing the open
+        cases again, and each customer gets one reminder."""
+        third = self.env["res.partner"].create(
+            {"name": "Gemini Outlet", "is_company": True, "email": "outlet@gemini.example.com"}
+        )
+        ours = self.customer | self.other_customer | third
+        for partner in ours:
+            self.post_invoice(500, 10, partner=partner)
+        self.refresh()
+        self._out_of_the_way(ours)
+        Pending = type(self.env["eh.collections.followup.pending"])
+        with (
+            patch.object(case_module, "FOLLOWUP_BATCH", 1),
+            patch.object(ir_cron_module, "MIN_TIME_PER_JOB", 0),  # every call out of time after a batch
+            patch.object(Pending, "_plan", autospec=True, side_effect=Pending._plan) as listed,
+        ):
+            self.run_cron()
+        self.assertEqual(listed.call_count, 1, "the run's cases are listed by its first call only")
+        cron = self.env.ref("eh_collections_case.ir_cron_send_followups")
+        calls = self.env["ir.cron.progress"].search([("cron_id", "=", cron.id)])
+        self.assertEqual(sorted(calls.mapped("done")), [1, 1, 1], "a batch of one per call")
+        self.assertFalse(self.env["eh.collections.followup.pending"].search([]), "the run is over")
+        for partner in ours:
+            log = self.open_case(partner).action_ids.filtered(lambda a: a.action_type == "email")
+            self.assertEqual(len(log), 1, partner.name)
+        self.assertEqual(len(self.reminders()), 3)
+
+    def test_a_run_that_died_yesterday_is_finished_with_todays_cases(self):
+        """Yesterday's run died with a case still listed: today's first call sends it
+        and the cases due since; a worker cron never starts a run of its own."""
+        ours = self.customer | self.other_customer
+        with freeze_time(TODAY - timedelta(days=1)):
+            self.post_invoice(500, 10)
+            self.refresh()
+            self._out_of_the_way(ours)
+            self.env["eh.collections.followup.pending"]._plan()  # the run dies before its first batch
+        with freeze_time(TODAY):
+            self.post_invoice(400, 8, partner=self.other_customer)
+            self.refresh()
+            self.run_cron("eh_collections_case.ir_cron_send_followups_worker")
+            self.assertFalse(self.reminders(), "the worker left the stale run to the cron")
+            self.assertEqual(self.env["eh.collections.followup.pending"].search([]).case_id, self.open_case())
+            self.run_cron()
+        self.assertEqual(len(self.reminders()), 2)
+        for partner in ours:
+            self.assertEqual(self.open_case(partner).level_id, self.level(self.standard, 1), partner.name)
+        self.assertFalse(self.env["eh.collections.followup.pending"].search([]))
 
     @freeze_time(TODAY)
     def test_old_debt_jumps_to_the_level_it_reached(self):
