@@ -227,8 +227,10 @@ class CollectionsCase(models.Model):
         for company in companies:
             if cron._eh_try_claim("eh_collections_case.refresh", company.id):
                 self._refresh_company(company)
-            if not cron._commit_progress(1):
-                break
+            # Every company in this call, whatever Odoo's 10 seconds say: its next call
+            # would list the same companies and refresh the first one again, never the
+            # others. Companies are few; each is a commit of its own.
+            cron._commit_progress(1)
 
     @api.model
     def _refresh_company(self, company):

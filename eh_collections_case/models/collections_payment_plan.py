@@ -360,10 +360,13 @@ class CollectionsPaymentPlan(models.Model):
             Case._refresh_from_ledger(company, partners=mine.partner_id)
         cron = self.env["ir.cron"]
         cron._commit_progress(remaining=len(plans))
+        # Every plan in this call, whatever Odoo's 10 seconds say: a plan still active
+        # after its tracking would be listed first again by the next call, and the
+        # plans after it never tracked. A plan is cheap to track, and there is one per
+        # customer on a plan.
         for plan in plans:
             plan._track()
-            if not cron._commit_progress(1):
-                break
+            cron._commit_progress(1)
 
 
 class CollectionsPaymentPlanLine(models.Model):

@@ -117,8 +117,7 @@ class CollectionsSnapshot(models.Model):
         for company in companies:
             if cron._eh_try_claim("eh_collections_case.snapshot", company.id):
                 self._take(company, company._eh_collections_today())
-            if not cron._commit_progress(1):
-                break
+            cron._commit_progress(1)  # every company in this call: see `_cron_refresh_cases`
 
     @api.model
     def action_backfill(self):

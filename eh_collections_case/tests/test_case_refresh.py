@@ -1,8 +1,11 @@
 from contextlib import closing
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api, sql_db
 from odoo.tests import freeze_time, tagged
+
+from odoo.addons.base.models import ir_cron as ir_cron_module
 
 from .common import TODAY, CollectionsCommon
 
@@ -183,6 +186,27 @@ class TestCaseRefresh(CollectionsCommon):
         with self.enter_registry_test_mode():
             self.assertIs(cron.method_direct_trigger(), True)
         self.assertAlmostEqual(self.open_case().total_overdue_amount, 1000)
+
+    def test_nightly_crons_reach_every_company_however_short_the_crons_calls(self):
+        """Odoo's cron calls a job again and again for 10 seconds of work: the refresh
+        and the snapshot go through every company once, not the first one again and
+        again."""
+        self.post_invoice(1000, 40)
+        companies = self.env["res.company"].search([])  # pylint: disable=no-search-all
+        self.assertGreater(len(companies), 1)
+        Case, Snapshot = type(self.Case), type(self.env["eh.collections.snapshot"])
+        for xmlid, model, method in (
+            ("eh_collections_case.ir_cron_refresh_cases", Case, "_refresh_company"),
+            ("eh_collections_case.ir_cron_collections_snapshot", Snapshot, "_take"),
+        ):
+            with (
+                patch.object(ir_cron_module, "MIN_TIME_PER_JOB", 0),  # every call out of time at once
+                patch.object(model, method, autospec=True, side_effect=getattr(model, method)) as work,
+                self.enter_registry_test_mode(),
+            ):
+                self.assertIs(self.env.ref(xmlid).method_direct_trigger(), True)
+            done = [call.args[1] for call in work.call_args_list]
+            self.assertEqual(sorted(c.id for c in done), sorted(companies.ids), xmlid)
 
     def test_a_company_another_worker_holds_is_left_to_it(self):
         """Two refresh workers never refresh the same company at once: one that another

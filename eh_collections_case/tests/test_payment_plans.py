@@ -1,8 +1,11 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import freeze_time, tagged
+
+from odoo.addons.base.models import ir_cron as ir_cron_module
 
 from .common import TODAY, DunningCommon
 
@@ -98,6 +101,26 @@ class TestPaymentPlans(DunningCommon):
         with freeze_time(first + timedelta(days=4)):
             self.run_cron()
         self.assertEqual(len(self.ladder_reminders()), 1, "the reminders resume")
+
+    def test_the_daily_tracking_reaches_every_plan_however_short_the_crons_calls(self):
+        """Odoo's cron calls a job again and again for 10 seconds of work: a plan that
+        stays active must not keep the ones after it from being tracked."""
+        self.post_invoice(600, 40, partner=self.other_customer)
+        self.refresh()
+        other_case = self.open_case(self.other_customer)
+        missed = self.Plan.with_user(self.collector).create(
+            {"case_id": other_case.id, "instalment_count": 2, "first_date": TODAY + timedelta(days=1)}
+        )
+        with self.mock_mail_gateway():
+            missed.action_activate()
+        healthy = self.active_plan(first=TODAY + timedelta(days=30))  # listed first (newest)
+        with (
+            freeze_time(TODAY + timedelta(days=10)),
+            patch.object(ir_cron_module, "MIN_TIME_PER_JOB", 0),  # every call out of time at once
+        ):
+            self.run_cron("eh_collections_case.ir_cron_track_payment_plans")
+        self.assertEqual(healthy.state, "active")
+        self.assertEqual(missed.state, "broken", "tracked although a plan that stays active came first")
 
     def test_an_overpayment_covers_two_instalments_and_the_last_completes_the_plan(self):
         plan = self.active_plan()
