@@ -39,6 +39,15 @@ def odoo_env(database, config=None):
         yield api.Environment(cr, SUPERUSER_ID, {})
 
 
+def analyze(env):
+    """Statistics for the cases the refresh just created (and the run's list): this
+    machine's PostgreSQL runs without autovacuum, which would have taken them before
+    the next cron. Without them, PostgreSQL walked every open case to find a batch of
+    100 by id (a quarter of a second per batch at a million cases)."""
+    env.cr.execute("ANALYZE eh_collections_case, eh_collections_followup_pending")
+    env.cr.commit()
+
+
 def timed(function, repeat=3, before=None):
     """The median wall time of `repeat` runs of `function` (each after `before`)."""
     times = []

@@ -1,10 +1,12 @@
 """Follow-up workers side by side: the same due cases sent by 1, then 2 worker
 processes at once, each a server of its own on the one database.
 
-Each worker loads Odoo, says it is ready and waits; all start together on the cron's
-own code (`_cron_send_followups`, which claims its batches with FOR UPDATE SKIP
-LOCKED). The time is from the first start to the last end; then the database is
-asked how many cases got more than one reminder (log rows and queued mails both).
+The run's cases are listed first (`eh.collections.followup.pending`, as the cron's
+first call does); each worker loads Odoo, says it is ready and waits; all start
+together on the worker cron's code (`_cron_send_followups(call_workers=False)`, which
+takes its batches from the list with FOR UPDATE SKIP LOCKED). The time is from the
+first start to the last end; then the database is asked how many cases got more
+than one reminder (log rows and queued mails both).
 
 Usage: python bench/parallel.py -d TEMPLATE_DB [-c CONFIG] --workers 1 --workers 2
 Prints one JSON list, a row per worker count: workers, cases, seconds,
@@ -19,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import odoo_env, peak_rss_mb, say
+from common import analyze, odoo_env, peak_rss_mb, say
 
 HERE = Path(__file__).resolve().parent
 
@@ -117,6 +119,8 @@ def main(argv=None):
         subprocess.run(["createdb", "-T", args.database, copy], check=True)
         with odoo_env(copy, args.config) as env:  # the cases, committed before the workers start
             env["eh.collections.case"]._refresh_from_ledger(env.ref("base.main_company"))
+            env["eh.collections.followup.pending"]._plan()
+            analyze(env)
         say(f"{workers} worker(s)")
         row = run(copy, args.config, workers)
         release(copy)
