@@ -65,7 +65,8 @@ def test_follow_up_targets_hold_at_ten_thousand_cases():
     rows = json.loads((RESULTS / "parallel.json").read_text())
     assert [row["workers"] for row in rows] == [1, 2]
     assert all(row["duplicates"] == 0 for row in rows)
-    assert {row["cases"] for row in rows} <= {entry["cases"] for entry in entries}, "sizes the follow-up has"
+    assert len({row["cases"] for row in rows}) == 1, "the same cases at each worker count"
+    assert rows[0]["cases"] >= entry["cases"]
 
 
 def test_live_refresh_targets_hold_at_a_million_lines():
