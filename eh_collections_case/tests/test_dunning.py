@@ -125,14 +125,7 @@ class TestDunning(DunningCommon):
     def test_a_run_killed_mid_way_resends_nothing(self):
         """Batches of two: the crash on the third case loses only its own batch,
         and the next run sends each customer exactly one reminder."""
-        third = self.env["res.partner"].create(
-            {"name": "Gemini Outlet", "is_company": True, "email": "outlet@gemini.example.com"}
-        )
-        ours = self.customer | self.other_customer | third
-        for partner in ours:
-            self.post_invoice(500, 10, partner=partner)
-        self.refresh()
-        self._out_of_the_way(ours)
+        ours = self._three_due_customers()
         Sender = type(self.env["eh.collections.followup.send"])
         original = Sender._send_followups
         sent = []
@@ -158,12 +151,24 @@ class TestDunning(DunningCommon):
         emailed = self.env["eh.collections.action"].search([("action_type", "=", "email")]).case_id.partner_id
         self.assertEqual(len(emailed & ours), 2, "the first batch stands")
         self.run_cron()
-        for partner in (self.customer, self.other_customer, third):
+        for partner in ours:
             log = self.open_case(partner).action_ids.filtered(lambda a: a.action_type == "email")
             self.assertEqual(len(log), 1, partner.name)
         recipients = [to for mail in self.reminders() for to in mail["email_to"]]
         self.assertEqual(len(recipients), len(set(recipients)), "nobody got two reminders")
         self.assertEqual(len(recipients), 3)
+
+    def _three_due_customers(self):
+        """Three customers with a case due for its first level, alone in the run."""
+        third = self.env["res.partner"].create(
+            {"name": "Gemini Outlet", "is_company": True, "email": "outlet@gemini.example.com"}
+        )
+        ours = self.customer | self.other_customer | third
+        for partner in ours:
+            self.post_invoice(500, 10, partner=partner)
+        self.refresh()
+        self._out_of_the_way(ours)
+        return ours
 
     def _out_of_the_way(self, ours):
         """Pause the cases other tests committed: they would share the run's batches."""
@@ -176,14 +181,7 @@ class TestDunning(DunningCommon):
         """Odoo's cron calls the job again and again for its 10 seconds: each call
         takes up the run's list where the last one stopped, without listing the open
         cases again, and each customer gets one reminder."""
-        third = self.env["res.partner"].create(
-            {"name": "Gemini Outlet", "is_company": True, "email": "outlet@gemini.example.com"}
-        )
-        ours = self.customer | self.other_customer | third
-        for partner in ours:
-            self.post_invoice(500, 10, partner=partner)
-        self.refresh()
-        self._out_of_the_way(ours)
+        ours = self._three_due_customers()
         Pending = type(self.env["eh.collections.followup.pending"])
         with (
             patch.object(case_module, "FOLLOWUP_BATCH", 1),
