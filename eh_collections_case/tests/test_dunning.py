@@ -1,6 +1,7 @@
 from datetime import datetime, time, timedelta
 from unittest.mock import patch
 
+from odoo.exceptions import AccessError
 from odoo.tests import freeze_time, tagged
 
 from odoo.addons.base.models import ir_cron as ir_cron_module
@@ -219,6 +220,16 @@ class TestDunning(DunningCommon):
         for partner in ours:
             self.assertEqual(self.open_case(partner).level_id, self.level(self.standard, 1), partner.name)
         self.assertFalse(self.env["eh.collections.followup.pending"].search([]))
+
+    def test_the_run_list_is_the_crons_own(self):
+        """Nobody but the cron (and an administrator reading it) touches the run's list:
+        a collector can neither read it nor put a case on it, as over the API."""
+        case = self.overdue_case(500, 10)
+        Pending = self.env["eh.collections.followup.pending"].with_user(self.collector)
+        with self.assertRaises(AccessError):
+            Pending.create({"case_id": case.id, "days_overdue": 10, "planned_on": TODAY})
+        with self.assertRaises(AccessError):
+            Pending.search([])
 
     @freeze_time(TODAY)
     def test_old_debt_jumps_to_the_level_it_reached(self):
