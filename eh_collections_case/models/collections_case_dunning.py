@@ -366,7 +366,7 @@ class CollectionsCase(models.Model):
             cases._send_due_followups()
             if not cron._commit_progress(len(cases)):
                 break
-        # The count for Odoo to call again: exact, whatever other workers took meanwhile.
+        # The count for Odoo to call again, taken afresh: other workers took batches meanwhile.
         cron._commit_progress(remaining=Pending._remaining())
 
     def _send_due_followups(self):
