@@ -121,11 +121,18 @@ class CollectionsCase(models.Model):
 
     @api.model
     def _cron_escalate_broken_promises(self):
-        """Daily: escalate each lapsed, unkept promise once, a full day after its date."""
+        """Daily: escalate each lapsed, unkept promise once, a full day after its date.
+
+        Only the customers of promises lapsed in some company's today are refreshed
+        before the check: every refresh checks the promises of its customers (the
+        payment's, the nightly one), and each call of the job refreshed every promise
+        still ahead again."""
+        companies = self.env["res.company"].sudo().search([])
+        latest_today = max(company._eh_collections_today() for company in companies)
         candidates = self.search(
             [
                 ("state", "=", "open"),
-                ("promise_date", "!=", False),
+                ("promise_date", "<", latest_today - timedelta(days=PROMISE_GRACE_DAYS)),
                 ("promise_kept", "=", False),
                 ("promise_escalated", "=", False),
                 ("payment_plan_id", "=", False),  # a plan replaces the promise while it holds

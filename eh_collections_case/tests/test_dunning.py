@@ -392,6 +392,30 @@ class TestDunning(DunningCommon):
             self.assertFalse(case.promise_escalated)
             self.assertTrue(case.has_active_promise)
 
+    def test_escalation_refreshes_the_customers_of_lapsed_promises_only(self):
+        with freeze_time(TODAY):
+            lapsing = self.overdue_case(1000, 35)
+            self.post_invoice(800, 35, partner=self.other_customer)
+            self.refresh()
+            ahead = self.open_case(self.other_customer)
+            self.log_with_wizard(lapsing, with_promise=True, promise_amount=600, promise_date=TODAY)
+            self.log_with_wizard(
+                ahead, with_promise=True, promise_amount=500, promise_date=TODAY + timedelta(days=10)
+            )
+        refreshed = []
+        real_refresh = type(self.Case)._refresh_from_ledger
+
+        def spy(cases, companies, partners=None):
+            refreshed.extend(partners or [])
+            return real_refresh(cases, companies, partners=partners)
+
+        with freeze_time(TODAY + timedelta(days=2)), patch.object(type(self.Case), "_refresh_from_ledger", spy):
+            self.run_cron("eh_collections_case.ir_cron_escalate_broken_promises")
+        self.assertEqual(refreshed, [self.customer], "a promise still ahead is left to the refreshes")
+        self.assertTrue(lapsing.promise_escalated)
+        self.assertFalse(ahead.promise_escalated)
+        self.assertNotIn("escalation", ahead.action_ids.mapped("action_type"))
+
     def test_paid_promise_is_kept_and_never_escalated(self):
         with freeze_time(TODAY):
             invoice = self.post_invoice(1000, 35)
