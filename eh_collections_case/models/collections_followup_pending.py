@@ -21,7 +21,7 @@ class CollectionsFollowupPending(models.Model):
 
     _name = "eh.collections.followup.pending"
     _description = "Case a follow-up run has still to look at"
-    _order = "days_overdue desc, case_id"
+    _order = "days_overdue desc, id"  # `_take` picks a batch in this order
     _log_access = False
 
     case_id = fields.Many2one("eh.collections.case", required=True, ondelete="cascade")
@@ -29,7 +29,7 @@ class CollectionsFollowupPending(models.Model):
     planned_on = fields.Date("Date", required=True)  # the day the run listed the case
 
     _case_once = models.UniqueIndex("(case_id)")
-    _next_first = models.Index("(days_overdue DESC, case_id)")
+    _next_first = models.Index("(days_overdue DESC, id)")
     _planned_on = models.Index("(planned_on)")  # the oldest listing day without a scan (`_stale`)
 
     @api.model
@@ -94,13 +94,11 @@ class CollectionsFollowupPending(models.Model):
                 # 100,000 rows once the table had statistics), and took more than `n`.
                 rows = self.env.execute_query(
                     SQL(
-                        """WITH batch AS MATERIALIZED (
-                               SELECT id FROM %(table)s ORDER BY days_overdue DESC, case_id
-                                LIMIT %(limit)s FOR UPDATE SKIP LOCKED)
+                        """WITH batch AS MATERIALIZED (%(next)s FOR UPDATE SKIP LOCKED)
                            DELETE FROM %(table)s listed USING batch WHERE listed.id = batch.id
                            RETURNING listed.case_id""",
+                        next=self._search([], limit=limit, order=self._order).select(),
                         table=SQL.identifier(self._table),
-                        limit=limit,
                     )
                 )
                 # A person sending one of them now holds its row: that case is theirs.

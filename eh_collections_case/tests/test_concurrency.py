@@ -170,7 +170,8 @@ class TestConcurrency(TransactionCase):
 
     def test_two_workers_take_different_cases_from_the_run(self):
         """Two workers taking batches at once from the run's list get different cases
-        (FOR UPDATE SKIP LOCKED); a rolled-back batch goes back on the list."""
+        (FOR UPDATE SKIP LOCKED), the oldest debt first; a rolled-back batch goes back on
+        the list."""
         customers = [self.committed_overdue_customer() for _ in range(2)]
         with self.real_env() as env:
             for partner_id, company_id in customers:
@@ -181,15 +182,18 @@ class TestConcurrency(TransactionCase):
                 [("partner_id", "in", [p for p, _c in customers]), ("state", "=", "open")]
             )
             env["eh.collections.followup.pending"].search([]).unlink()  # a run of these two only
+            younger, older = ours.sorted("id")  # the second listed as older debt
             env["eh.collections.followup.pending"].create(
-                [{"case_id": case.id, "days_overdue": 40, "planned_on": case._today()} for case in ours]
+                [
+                    {"case_id": case.id, "days_overdue": days, "planned_on": case._today()}
+                    for case, days in ((younger, 40), (older, 50))
+                ]
             )
         with self.real_env() as first, self.real_env() as second:
             one = first["eh.collections.followup.pending"]._take(1)
             other = second["eh.collections.followup.pending"]._take(1)
-            self.assertEqual(len(one), 1)
-            self.assertEqual(len(other), 1)
-            self.assertEqual(set(one.ids) | set(other.ids), set(ours.ids), "one case each, not the same")
+            self.assertEqual(one.ids, older.ids, "the oldest debt first")
+            self.assertEqual(other.ids, younger.ids, "the other case, not the same")
             self.assertFalse(second["eh.collections.followup.pending"]._take(1), "nothing left to take")
             second.cr.rollback()  # the second worker dies
         with self.real_env() as env:
