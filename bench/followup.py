@@ -12,7 +12,7 @@ Usage: python bench/followup.py -d DB [-c CONFIG] [--cron-only] [--sample N]
 Prints one JSON object: cases, reminders_per_min, bare_per_min, cron_s, bare_s,
 ratio_to_bare_send (cron time / bare time), speedup_vs_bare (its inverse), cron_jobs
 (how many times Odoo ran the job), sample (the reminders sent when --sample stopped
-the run, else null), peak_rss_mb.
+the run, else null), peak_rss_mb (the cron's, from its start: not the set-up's).
 --cron-only measures the cron alone (the bare keys are null): how it grows past the size
 where the bare baseline takes an hour. --sample N stops the run once N reminders are
 sent (at 1M due cases the whole run would take hours here): its throughput then
@@ -24,7 +24,7 @@ import json
 import sys
 import time
 
-from common import analyze, odoo_env, peak_rss_mb, say
+from common import analyze, odoo_env, peak_rss_mb, reset_peak_rss, say
 
 TEMPLATE = "eh_collections_case.mail_template_reminder_courteous"
 OURS = [("partner_id.name", "=like", "Bench %")]  # the generator's customers (generate.py)
@@ -74,6 +74,7 @@ def main(argv=None):
         cron, jobs = env.ref("eh_collections_case.ir_cron_send_followups"), 0
         any_sent = [("action_type", "=", "email"), ("state", "=", "done")]  # cheap to count
         any_before = Action.search_count(any_sent)
+        reset_peak_rss()  # the cron's peak, not the set-up's (the refresh of every case, the bare run)
         started = time.perf_counter()
         while not jobs or env["eh.collections.followup.pending"]._remaining():
             cron.method_direct_trigger()
