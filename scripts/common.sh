@@ -78,6 +78,21 @@ install_suite() {
     fi
 }
 
+# A hash of the suite's code: a database made from another checkout is updated
+# (`update_suite`) before it is used.
+suite_code_sha() {
+    (cd "$ROOT" && find eh_* addons -type f -not -path '*/__pycache__/*' 2>/dev/null |
+        LC_ALL=C sort | xargs sha256sum | sha256sum | cut -d' ' -f1)
+}
+
+update_suite() {
+    local db="$1"
+    say "The suite's code changed: updating its modules in $db"
+    "$ROOT/scripts/odoo-bin" -d "$db" -u "$SUITE_MODULES" --stop-after-init --no-http \
+        --max-cron-threads=0 >"$RUN_DIR/update-$db.log" 2>&1 ||
+        die "updating the suite failed: see $RUN_DIR/update-$db.log"
+}
+
 suite_installed() {
     db_exists "$1" && [ "$(psql -X -d "$1" -tAc "SELECT count(*) FROM ir_module_module
         WHERE state = 'installed' AND name = ANY(string_to_array('$SUITE_MODULES', ','))")" = \

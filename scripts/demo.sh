@@ -18,8 +18,7 @@ PEERS_PORT="${DEMO_PEERS_PORT:-8025}"
 PEERS_PID_FILE="$RUN_DIR/demo-peers.pid"
 LOG="$RUN_DIR/demo-server.log"
 stamp="$RUN_DIR/demo-$DB.sha256"
-code_sha=$(cd "$ROOT" && find eh_* addons -type f -not -path '*/__pycache__/*' 2>/dev/null |
-    LC_ALL=C sort | xargs sha256sum | sha256sum | cut -d' ' -f1)
+code_sha=$(suite_code_sha)
 
 port_in_use "$PORT" && die "port $PORT is already in use (another demo? run 'make stop'), or set DEMO_PORT"
 port_in_use "$SMTP_PORT" && die "port $SMTP_PORT is already in use (run 'make stop'), or set DEMO_SMTP_PORT"
@@ -42,10 +41,7 @@ if ! suite_installed "$DB"; then
         --peers-url "http://127.0.0.1:$PEERS_PORT" 2>"$RUN_DIR/demo-data.log" ||
         die "loading the demo receivables failed: see $RUN_DIR/demo-data.log"
 elif [ "$(cat "$stamp" 2>/dev/null)" != "$code_sha" ]; then
-    say "The suite's code changed: updating its modules in $DB"
-    "$ROOT/scripts/odoo-bin" -d "$DB" -u "$SUITE_MODULES" --stop-after-init --no-http \
-        --max-cron-threads=0 >"$RUN_DIR/update-$DB.log" 2>&1 ||
-        die "updating the suite failed: see $RUN_DIR/update-$DB.log"
+    update_suite "$DB"
 else
     say "Reusing database $DB"
 fi
