@@ -409,7 +409,8 @@ class TestDunning(DunningCommon):
             refreshed.extend(partners or [])
             return real_refresh(cases, companies, partners=partners)
 
-        with freeze_time(TODAY + timedelta(days=2)), patch.object(type(self.Case), "_refresh_from_ledger", spy):
+        spied = patch.object(type(self.Case), "_refresh_from_ledger", spy)
+        with freeze_time(TODAY + timedelta(days=2)), spied:
             self.run_cron("eh_collections_case.ir_cron_escalate_broken_promises")
         self.assertEqual(refreshed, [self.customer], "a promise still ahead is left to the refreshes")
         self.assertTrue(lapsing.promise_escalated)
