@@ -123,10 +123,10 @@ class CollectionsCase(models.Model):
     def _cron_escalate_broken_promises(self):
         """Daily: escalate each lapsed, unkept promise once, a full day after its date.
 
-        Only the customers of promises that may have lapsed, in any company's time zone,
-        are refreshed before the check: every refresh checks the promises of its customers (the
-        payment's, the nightly one), and each call of the job refreshed every promise
-        still ahead again."""
+        Only the customers of promises that may have lapsed, in any company's time
+        zone, are refreshed before the check: every refresh checks the promises of its
+        customers (the payment's, the nightly one), and each call of the job refreshed
+        every promise still ahead again."""
         latest_today = fields.Date.today() + timedelta(days=1)  # no time zone is past UTC+14
         candidates = self.search(
             [
