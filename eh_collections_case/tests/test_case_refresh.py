@@ -1,9 +1,9 @@
 from contextlib import closing
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api, sql_db
-from odoo.tests import freeze_time, tagged
+from odoo.tests import freeze_time, new_test_user, tagged
 
 from odoo.addons.base.models import ir_cron as ir_cron_module
 
@@ -168,6 +168,23 @@ class TestCaseRefresh(CollectionsCommon):
         with freeze_time(TODAY + timedelta(days=20)):
             self.refresh()
             self.assertEqual(self.open_case().days_overdue_max, 30)
+
+    def test_today_is_the_companys_day_then_the_users_then_utc(self):
+        company = self.env.company
+        in_new_york = company.with_user(new_test_user(self.env, "in_new_york", tz="America/New_York"))
+        in_utc = company.with_user(new_test_user(self.env, "in_utc", tz=False))
+        # 23:30 UTC: already tomorrow in Auckland and Tokyo, still today in New York and UTC.
+        with freeze_time(datetime.combine(TODAY, time(23, 30))):
+            company.partner_id.tz = "Pacific/Auckland"
+            self.assertEqual(in_new_york._eh_collections_today(), TODAY + timedelta(days=1))
+            company.partner_id.tz = False
+            in_tokyo = in_new_york.with_context(tz="Asia/Tokyo")
+            self.assertEqual(in_tokyo._eh_collections_today(), TODAY + timedelta(days=1))
+            self.assertEqual(in_new_york._eh_collections_today(), TODAY)
+        # 02:00 UTC: still yesterday in New York, today in UTC.
+        with freeze_time(datetime.combine(TODAY, time(2, 0))):
+            self.assertEqual(in_new_york._eh_collections_today(), TODAY - timedelta(days=1))
+            self.assertEqual(in_utc._eh_collections_today(), TODAY)
 
     def test_refresh_button_limits_work_to_its_customer(self):
         self.post_invoice(1000, 40)
