@@ -146,13 +146,26 @@ class Bench:
         return self.per_case("kanban", cases, due_days=40)  # past every ladder's first level
 
     def followup(self, cases):
-        # The first level is due. Past 10k cases, the cron alone: bare per-record
-        # send_mail of 100k reminders would take an hour here. Past 100k, the run's first
-        # 50,000 reminders: the whole run would take hours.
-        options = ["--cron-only"] if cases > 10_000 else []
-        if cases > 100_000:
-            options += ["--sample", "50000"]
-        return self.per_case("followup", cases, 10, *options)
+        """The cron on `cases` due cases (the first level), and up to 10k the bare
+        baseline on the same database, side by side, each in a process of its own. Past
+        10k the cron alone: bare per-record send_mail of 100k reminders would take an hour
+        here. Past 100k, the run's first 50,000 reminders: the whole run would take hours."""
+        say(f"followup at {cases:,} cases")
+        db = self.database(f"eh_bench_followup_{cases}", cases, cases, history=0, due_days=10)
+        bare = self.python("followup.py", "-d", db, "--bare") if cases <= 10_000 else {}
+        options = ["--sample", "50000"] if cases > 100_000 else []
+        entry = self.python("followup.py", "-d", db, *options)
+        subprocess.run(["dropdb", db], check=True)
+        bare_s = bare.get("bare_s")
+        entry.update(
+            bare_per_min=bare.get("bare_per_min"),
+            bare_s=bare_s,
+            ratio_to_bare_send=bare_s and round(entry["cron_s"] / bare_s, 2),
+            speedup_vs_bare=bare_s and round(bare_s / entry["cron_s"], 2),
+            bare_peak_rss_mb=bare.get("bare_peak_rss_mb"),
+        )
+        say(json.dumps(entry))
+        return entry
 
     def parallel(self, cases):
         say(f"parallel follow-up workers at {cases:,} cases")
