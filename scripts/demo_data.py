@@ -512,7 +512,10 @@ class DemoLoader:
                 case.action_pause("Customer in restructuring talks")
             if position in (0, 1):
                 case.priority = "2"
-            if position == 3:  # a late fee charged through the wizard, as a collector would
+            if position == 3:  # a late fee charged through the wizard, as a collector would,
+                # after a part payment halfway: charged on what was owed each day
+                oldest = case.overdue_move_ids.sorted("invoice_date_due")[:1]
+                self._pay(oldest, round(oldest.amount_residual * 0.4, 2), case.days_overdue_max // 2)
                 self.env["eh.collections.late.fee"].with_context(default_case_id=case.id).create(
                     {"charge": "prorated", "monthly_rate": 1.0}
                 ).action_post()

@@ -3,7 +3,7 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 
 from ..tools.aging import age
-from ..tools.charges import charge_period, statutory_interest, to_decimal
+from ..tools.charges import Settlement, amounts_owed, charge_period, statutory_interest, to_decimal
 
 
 class AccountMoveLine(models.Model):
@@ -141,9 +141,22 @@ class AccountMoveLine(models.Model):
             due = line._eh_due_date()
             line.eh_days_overdue = max(0, age(due, line.company_id._eh_collections_today())) if due else 0
 
+    def _eh_amounts_owed(self, period):
+        """What this receivable line owed on each day of `period` (`tools.charges.Stretch`
+        list, in its currency): its residual today plus what was paid or credited on it
+        since each day. Fees and interest run on it, so a payment in the middle of the
+        period lowers them from that day."""
+        self.ensure_one()
+        settlements = [
+            Settlement(partial.max_date, to_decimal(partial.debit_amount_currency))
+            for partial in self.matched_credit_ids
+        ]
+        return amounts_owed(to_decimal(self.amount_residual_currency), settlements, period)
+
     @api.depends(
         "amount_residual",
         "amount_residual_currency",
+        "matched_credit_ids.max_date",
         "date_maturity",
         "move_id.eh_interest_charged_until",
         "move_id.eh_disputed",
@@ -161,9 +174,8 @@ class AccountMoveLine(models.Model):
                     period = charge_period(due, move.eh_interest_charged_until, today)
                     accrued = float(
                         statutory_interest(
-                            to_decimal(line.amount_residual_currency),
+                            line._eh_amounts_owed(period),
                             company._eh_interest_annual_rate(),
-                            period.days,
                             line.currency_id.decimal_places,
                         )
                     )

@@ -12,21 +12,22 @@ from .common import TODAY, CollectionsCommon
 class TestLateFees(CollectionsCommon):
     """Fees and interest to the cent on real posted invoices, in two currencies.
 
-    The expected figures are worked out by hand (rounded half up per invoice):
-    prorated at 1.5 % a month, residual x 0.015 x days / 30; interest at 2.15 + 8
-    = 10.15 % a year, residual x 0.1015 x days / 365."""
+    The expected figures are worked out by hand (rounded half up per invoice) on what
+    was owed each day: prorated at 1.5 % a month, owed x 0.015 x days / 30; interest
+    at 2.15 + 8 = 10.15 % a year, owed x 0.1015 x days / 365. A payment lowers what
+    is owed from the day after its date."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.eur = cls.euro_at_0_8()
         cls.charge_statutory_interest(eh_interest_compensation=40.0)
-        cls.inv_a = cls.post_invoice(1000, 60)  # residual 750 after a partial payment
-        cls.pay(cls.inv_a, 250)
+        cls.inv_a = cls.post_invoice(1000, 60)  # 1,000 owed for 30 days, then 750
+        cls.pay(cls.inv_a, 250, days_ago=30)
         cls.inv_b = cls.post_invoice(125, 10)
         cls.inv_c = cls.post_invoice(1234.56, 17)
-        cls.inv_d = cls.post_invoice(2000, 45, currency=cls.eur)  # residual EUR 1,200
-        cls.pay(cls.inv_d, 800)
+        cls.inv_d = cls.post_invoice(2000, 45, currency=cls.eur)  # EUR 2,000 for 44 days, then 1,200
+        cls.pay(cls.inv_d, 800)  # yesterday
         cls.not_due = cls.post_invoice(500, -10)
         cls.disputed = cls.post_invoice(300, 40)
         cls.disputed.eh_disputed = True
@@ -51,23 +52,32 @@ class TestLateFees(CollectionsCommon):
     def test_prorated_fee_to_the_cent_and_preview_equals_posted(self):
         wizard = self.wizard(charge="prorated", monthly_rate=1.5)
         expected = {
-            (self.inv_a, "fee"): Decimal("22.50"),
+            (self.inv_a, "fee"): Decimal("26.25"),  # (1,000 x 30 + 750 x 30) x 0.015 / 30
             (self.inv_b, "fee"): Decimal("0.63"),  # 0.625: half up, not to even
             (self.inv_c, "fee"): Decimal("10.49"),
-            (self.inv_d, "fee"): Decimal("27.00"),
+            (self.inv_d, "fee"): Decimal("44.60"),  # (2,000 x 44 + 1,200 x 1) x 0.015 / 30
         }
         self.assertEqual(self.previewed(wizard), expected)
-        self.assertEqual(wizard.summary, "$\xa033.62 + 27.00\xa0€")
+        self.assertEqual(wizard.summary, "$\xa037.37 + 44.60\xa0€")
+        words = {line.move_id: line.description for line in wizard.line_ids}
+        self.assertEqual(
+            words[self.inv_a],
+            f"Late fee on {self.inv_a.name}: 1.5% a month on $\xa01,000.00 for 30 days, "
+            "$\xa0750.00 for 30 days",
+        )
+        self.assertEqual(
+            words[self.inv_b], f"Late fee on {self.inv_b.name}: 1.5% a month for 10 days on $\xa0125.00"
+        )
         wizard.action_post()
         fees = self.fee_invoices()
         self.assertEqual(len(fees), 2, "one fee invoice per currency")
         self.assertEqual(set(fees.mapped("state")), {"posted"})
         usd = fees.filtered(lambda m: m.currency_id == self.company.currency_id)
         eur = fees - usd
-        self.assertEqual(usd.amount_total, 33.62)
-        self.assertEqual(eur.amount_total, 27.00)
+        self.assertEqual(usd.amount_total, 37.37)
+        self.assertEqual(eur.amount_total, 44.60)
         self.assertEqual(usd.amount_tax, 0.0)
-        self.assertEqual(sorted(usd.invoice_line_ids.mapped("price_subtotal")), [0.63, 10.49, 22.50])
+        self.assertEqual(sorted(usd.invoice_line_ids.mapped("price_subtotal")), [0.63, 10.49, 26.25])
         fee_product = self.env.ref("eh_collections_case.product_late_fee")
         self.assertEqual(usd.invoice_line_ids.product_id, fee_product)
         self.assertEqual(usd.partner_id, self.invoice_address)
@@ -83,10 +93,10 @@ class TestLateFees(CollectionsCommon):
         wizard = self.wizard(charge="interest")
         self.assertTrue(wizard.include_compensation)
         expected = {
-            (self.inv_a, "interest"): Decimal("12.51"),
+            (self.inv_a, "interest"): Decimal("14.60"),  # 52,500 x 0.1015 / 365 = 14.599
             (self.inv_b, "interest"): Decimal("0.35"),
             (self.inv_c, "interest"): Decimal("5.84"),
-            (self.inv_d, "interest"): Decimal("15.02"),
+            (self.inv_d, "interest"): Decimal("24.80"),  # 89,200 x 0.1015 / 365 = 24.8049
             (self.inv_a, "compensation"): Decimal("40.00"),
             (self.inv_b, "compensation"): Decimal("40.00"),
             (self.inv_c, "compensation"): Decimal("40.00"),
@@ -94,13 +104,13 @@ class TestLateFees(CollectionsCommon):
         }
         self.assertEqual(self.previewed(wizard), expected)
         # The accrued interest the statement and the reminders show is the same figure.
-        self.assertEqual(self.inv_a.eh_interest_accrued, 12.51)
-        self.assertEqual(self.inv_d.eh_interest_accrued, 15.02)
-        # In company currency: EUR 15.02 is USD 18.78 (at 0.8).
-        self.assertAlmostEqual(self.case.interest_accrued_amount, 12.51 + 0.35 + 5.84 + 18.78, places=2)
+        self.assertEqual(self.inv_a.eh_interest_accrued, 14.60)
+        self.assertEqual(self.inv_d.eh_interest_accrued, 24.80)
+        # In company currency: EUR 24.80 is USD 31.00 (at 0.8).
+        self.assertAlmostEqual(self.case.interest_accrued_amount, 14.60 + 0.35 + 5.84 + 31.00, places=2)
         wizard.action_post()
         usd = self.fee_invoices().filtered(lambda m: m.currency_id == self.company.currency_id)
-        self.assertEqual(usd.amount_total, 12.51 + 0.35 + 5.84 + 120.00)
+        self.assertEqual(usd.amount_total, 14.60 + 0.35 + 5.84 + 120.00)
         self.assertEqual(self.inv_a.eh_interest_charged_until, TODAY)
         self.assertTrue(self.inv_a.eh_compensation_charged)
         self.assertEqual(self.inv_a.eh_interest_accrued, 0.0, "invoiced interest no longer accrues")

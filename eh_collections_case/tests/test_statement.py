@@ -81,11 +81,12 @@ class TestStatement(CollectionsCommon):
         self.assertIn("Balance in EUR 800.00 €", words)
         # Total due in company currency: 1,100 + 800 / 0.8.
         self.assertIn("Total due $ 2,100.00", words)
-        # Interest at 10.15 %, actual/365: 600 for 95 days is 15.85, 250 for 12 days 0.83,
-        # EUR 800 for 40 days EUR 8.90, that is USD 11.13 (at 0.8): 27.81 in all.
-        self.assertIn("$ 15.85", words)
+        # Interest at 10.15 %, actual/365, on what was owed each day: 1,000 for 94 days and
+        # 600 for 1 (400 was paid yesterday) is 26.31, 250 for 12 days 0.83, EUR 800 for 40
+        # days EUR 8.90, that is USD 11.13 (at 0.8): 38.27 in all.
+        self.assertIn("$ 26.31", words)
         self.assertIn("8.90 €", words)
-        self.assertIn("Accrued interest (not invoiced) $ 27.81", words)
+        self.assertIn("Accrued interest (not invoiced) $ 38.27", words)
         aging = "Credits $ 300.00 $ 250.00 $ 1,000.00 $ 0.00 $ 600.00 $ 0.00 $ -50.00"
         self.assertIn(aging, words)
         self.assertIn("Spoke to Edwin about 0042", html)

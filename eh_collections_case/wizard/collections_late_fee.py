@@ -180,15 +180,10 @@ class CollectionsLateFee(models.TransientModel):
         due = line._eh_due_date()
         if self.charge == "interest":
             period = charge_period(due, move.eh_interest_charged_until, self.date)
+            owed = line._eh_amounts_owed(period)
             rate = self.case_id.company_id._eh_interest_annual_rate()
-            amount = statutory_interest(residual, rate, period.days, digits) if period.days else Decimal(0)
-            description = env._(
-                "Interest on %(invoice)s: %(rate)s%% a year for %(days)s days on %(residual)s",
-                invoice=move.name,
-                rate=rate.normalize(),
-                days=period.days,
-                residual=format_amount(env, float(residual), currency),
-            )
+            amount = statutory_interest(owed, rate, digits)
+            description = self._charge_description(move, owed, rate, currency)
             kind = "interest"
         else:
             period = charge_period(due, move.eh_fee_charged_until, self.date)
@@ -198,19 +193,55 @@ class CollectionsLateFee(models.TransientModel):
                 amount = self._in_currency(self.flat_amount, currency)
                 description = env._("Late fee on %(invoice)s", invoice=move.name)
             else:
-                amount = prorated_fee(residual, to_decimal(self.monthly_rate), period.days, digits)
-                description = env._(
-                    "Late fee on %(invoice)s: %(rate)s%% a month for %(days)s days on %(residual)s",
-                    invoice=move.name,
-                    rate=to_decimal(self.monthly_rate).normalize(),
-                    days=period.days,
-                    residual=format_amount(env, float(residual), currency),
-                )
+                owed = line._eh_amounts_owed(period)
+                rate = to_decimal(self.monthly_rate)
+                amount = prorated_fee(owed, rate, digits)
+                description = self._charge_description(move, owed, rate, currency)
             kind = "fee"
         if not period.days or amount <= 0:
             return None
         return Charge(
             move.id, line.id, kind, period.start, period.end, period.days, residual, amount, description
+        )
+
+    def _charge_description(self, move, owed, rate, currency):
+        """The fee invoice line's words: the rate, and what was owed for how many days
+        (each stretch when a payment came in the middle)."""
+        env, rate = self.env, rate.normalize()
+        if len(owed) == 1:
+            values = {
+                "invoice": move.name,
+                "rate": rate,
+                "days": owed[0].days,
+                "residual": format_amount(env, float(owed[0].amount), currency),
+            }
+            if self.charge == "interest":
+                return env._(
+                    "Interest on %(invoice)s: %(rate)s%% a year for %(days)s days on %(residual)s", **values
+                )
+            return env._(
+                "Late fee on %(invoice)s: %(rate)s%% a month for %(days)s days on %(residual)s", **values
+            )
+        stretches = ", ".join(
+            env._(
+                "%(amount)s for %(days)s days",
+                amount=format_amount(env, float(stretch.amount), currency),
+                days=stretch.days,
+            )
+            for stretch in owed
+        )
+        if self.charge == "interest":
+            return env._(
+                "Interest on %(invoice)s: %(rate)s%% a year on %(stretches)s",
+                invoice=move.name,
+                rate=rate,
+                stretches=stretches,
+            )
+        return env._(
+            "Late fee on %(invoice)s: %(rate)s%% a month on %(stretches)s",
+            invoice=move.name,
+            rate=rate,
+            stretches=stretches,
         )
 
     def _in_currency(self, amount, currency):

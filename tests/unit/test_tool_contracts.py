@@ -20,7 +20,13 @@ from eh_account_ai_agent.tools import (
 )
 from eh_account_ai_agent.tools.ladder import CallTrace, Suggestion
 from eh_account_ai_agent.tools.snapshot import CaseSnapshot as Snapshot
-from eh_collections_case.tools.charges import prorated_fee, round_money, statutory_interest, to_decimal
+from eh_collections_case.tools.charges import (
+    Stretch,
+    prorated_fee,
+    round_money,
+    statutory_interest,
+    to_decimal,
+)
 
 T = Thresholds()
 TODAY = date(2026, 6, 30)
@@ -357,10 +363,10 @@ def test_a_rationale_of_exactly_the_limit_is_accepted():
 
 def test_charge_messages_and_rounding():
     with pytest.raises(ValueError, match=r"^The monthly rate must be positive, not 0\.$"):
-        prorated_fee(Decimal(100), Decimal(0), 30, 2)
+        prorated_fee([Stretch(Decimal(100), 30)], Decimal(0), 2)
     with pytest.raises(ValueError, match=r"^The annual rate must be positive, not -1\.$"):
-        statutory_interest(Decimal(100), Decimal(-1), 30, 2)
-    assert prorated_fee(Decimal(100), Decimal("0.0001"), 1, 2) == Decimal("0.00")
+        statutory_interest([Stretch(Decimal(100), 30)], Decimal(-1), 2)
+    assert prorated_fee([Stretch(Decimal(100), 1)], Decimal("0.0001"), 2) == Decimal("0.00")
     assert str(round_money(Decimal("2.345"), 2)) == "2.35"
     assert str(round_money(Decimal("-2.345"), 2)) == "-2.35"
     assert to_decimal(Decimal("1.50")) == Decimal("1.50") and str(to_decimal(Decimal("1.50"))) == "1.50"
