@@ -1,6 +1,7 @@
 import math
 
 from odoo import api, fields, models
+from odoo.fields import Domain
 from odoo.tools import SQL, format_amount
 
 
@@ -34,15 +35,15 @@ class CollectionsCase(models.Model):
     def _search_eh_on_my_day(self, operator, value):
         if operator != "in":
             return NotImplemented
-        today = self.env.company._eh_collections_today()
-        mine = [
-            ("state", "=", "open"),
-            ("user_id", "=", self.env.uid),
-            "|",
-            ("eh_my_day_done_on", "=", False),
-            ("eh_my_day_done_on", "!=", today),
-        ]
-        return mine if True in value else ["!", *mine]
+        # "Done today" is each company's today, as the compute reads it: the companies
+        # the user works in at once may not share a day.
+        done_today = Domain.OR(
+            Domain("company_id", "=", company.id)
+            & Domain("eh_my_day_done_on", "=", company._eh_collections_today())
+            for company in self.env.companies
+        )
+        mine = Domain("state", "=", "open") & Domain("user_id", "=", self.env.uid) & ~done_today
+        return mine if True in value else ~mine
 
     def _source_of_truth_fields(self):
         origin = self.env._("My day's score, reason and done date follow the case: recomputed, never typed.")

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
@@ -81,6 +81,39 @@ class TestMyDay(CollectionsCommon):
         self.assertFalse(self.my_day())
         with freeze_time(TODAY + timedelta(days=1)):
             self.assertEqual(set(self.my_day().ids), {self.promised.id, self.quiet.id})
+
+    def test_done_for_today_is_each_companys_today(self):
+        pacific = self.setup_other_company(name="Collections Pacific")["company"]
+        pacific.partner_id.tz = "Pacific/Auckland"  # UTC+13 in March; the first company is UTC
+        self.collector.company_ids |= pacific
+        self.post_invoice(900, 30, company=pacific)
+        self.refresh(pacific)
+        far = self.open_case(company=pacific)
+        far.user_id = self.collector
+        collector = self.Case.with_user(self.collector).with_context(
+            allowed_company_ids=[self.company.id, pacific.id]
+        )
+        cases = (self.promised | far).with_env(collector.env)
+
+        def on_my_day():
+            found = collector.search([("eh_on_my_day", "=", True)]) & cases
+            cases.invalidate_recordset(["eh_on_my_day"])
+            self.assertEqual(found, cases.filtered("eh_on_my_day"), "the search and the field agree")
+            return found
+
+        # 23:30 UTC on the 15th is 12:30 on the 16th in Auckland.
+        with freeze_time(datetime.combine(TODAY, time(23, 30))):
+            cases.action_eh_done_for_today()
+            self.assertEqual(
+                (self.promised.eh_my_day_done_on, far.eh_my_day_done_on), (TODAY, TODAY + timedelta(days=1))
+            )
+            self.assertFalse(on_my_day(), "both done today, each in its company's day")
+        # 12:00 UTC on the 16th is 01:00 on the 17th in Auckland: a new day in both.
+        with freeze_time(datetime.combine(TODAY + timedelta(days=1), time(12, 0))):
+            self.assertEqual(on_my_day(), cases)
+        # 10:00 UTC on the 16th is 23:00 in Auckland: a new day here only.
+        with freeze_time(datetime.combine(TODAY + timedelta(days=1), time(10, 0))):
+            self.assertEqual(on_my_day(), self.promised.with_env(collector.env))
 
     def test_an_active_payment_plan_means_monitor_and_its_instalment_due_today_shows(self):
         self.assertEqual(self.quiet.eh_ai_suggested_action, "write_off_review")
