@@ -1,6 +1,8 @@
+import operator as py_operator
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.fields import Domain
 from odoo.tools import format_amount
 
 # Cases a follow-up worker claims, sends and commits at a time.
@@ -30,6 +32,7 @@ class CollectionsCase(models.Model):
     )
     next_followup_date = fields.Date(
         compute="_compute_ladder",
+        search="_search_next_followup_date",
         string="Next follow-up date",
         help="When the follow-up cron sends the next level: never before today, after the wait since "
         "the last follow-up, a pause and a promise. Empty while the case is disputed or paused until "
@@ -333,6 +336,26 @@ class CollectionsCase(models.Model):
             return NotImplemented
         ids = [case.id for case, _level in self._due_followups()]
         return [("id", "in" if True in value else "not in", ids)]
+
+    def _search_next_followup_date(self, operator, value):
+        """Searched as it is computed (`_next_reminder`): the date depends on today, the
+        level's wait and the holds, so the open cases' dates are worked out, then
+        compared. Costs what the *Follow-up due* filter costs: the open cases once."""
+        compare = {"<": py_operator.lt, "<=": py_operator.le, ">": py_operator.gt, ">=": py_operator.ge}
+        if operator not in (*compare, "in", "not in"):
+            return NotImplemented
+        candidates = self.search([("state", "=", "open"), ("total_overdue_amount", ">", 0)])
+        dated = {case.id: case.next_followup_date for case in candidates if case.next_followup_date}
+        if operator in compare:
+            day = fields.Date.to_date(value)
+            if not day:  # as in SQL, no day compares with an empty one
+                return Domain.FALSE
+            return Domain("id", "in", [id_ for id_, date in dated.items() if compare[operator](date, day)])
+        days = {fields.Date.to_date(day) for day in value if day}
+        found = Domain("id", "in", [id_ for id_, date in dated.items() if date in days])
+        if not all(value):  # no date: resolved, nothing left to send, or held
+            found |= Domain("id", "not in", list(dated))
+        return found if operator == "in" else ~found
 
     @api.model
     def _cron_send_followups(self, call_workers=True):

@@ -29,6 +29,34 @@ class TestScreens(DunningCommon):
         case.action_dispute("Wrong quantities")
         self.assertEqual(case.next_followup_label, "On hold: in dispute")
 
+    def test_the_next_follow_up_date_is_searched_as_it_is_computed(self):
+        self.post_invoice(900, 400)  # the demand letter today
+        self.post_invoice(300, 3, partner=self.other_customer)  # the courteous reminder in 4 days
+        disputing = self.env["res.partner"].create({"name": "Disputing Co", "is_company": True})
+        self.post_invoice(200, 50, partner=disputing)
+        self.refresh()
+        today, later, held = self.open_case(), self.open_case(self.other_customer), self.open_case(disputing)
+        cases = today | later | held
+        self.assertEqual(later.next_followup_date, TODAY + timedelta(days=4))
+        held.action_dispute("Wrong quantities")
+        self.assertFalse(held.next_followup_date)
+
+        def found(*domain):
+            return self.Case.search([*domain, ("id", "in", cases.ids)])
+
+        self.assertEqual(found(("next_followup_date", "=", TODAY)), today)
+        self.assertEqual(found(("next_followup_date", "<=", TODAY + timedelta(days=4))), today | later)
+        self.assertEqual(found(("next_followup_date", ">", TODAY)), later)
+        self.assertEqual(found(("next_followup_date", "=", False)), held)
+        self.assertEqual(found(("next_followup_date", "!=", False)), today | later)
+        self.assertEqual(found(("next_followup_date", "!=", TODAY)), later | held)
+        self.assertEqual(
+            found(("next_followup_date", "in", [TODAY, str(TODAY + timedelta(days=4))])), today | later
+        )
+        with freeze_time(TODAY + timedelta(days=4)):
+            self.env.invalidate_all()  # a new day is a new request: nothing computed yesterday
+            self.assertEqual(found(("next_followup_date", "=", TODAY + timedelta(days=4))), today | later)
+
     def test_aging_bucket_of_the_oldest_invoice_written_by_the_refresh(self):
         self.post_invoice(100, 10)
         self.post_invoice(200, 75)

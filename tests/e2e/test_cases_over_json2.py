@@ -1,7 +1,7 @@
 """The cases an external client reads over JSON-2 agree with the ledger it can read itself."""
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 
 def search_read(client, model, domain, fields, **kwargs):
@@ -86,3 +86,21 @@ def test_collector_sees_worked_cases_with_history(collector_api):
         assert rows, "a case in dispute has its dispute in the history"
     for action_type in ("email", "call", "promise", "payment_plan"):
         assert count("eh.collections.action", [("action_type", "=", action_type)]), action_type
+
+
+def test_the_next_follow_up_date_is_searched_as_it_reads(admin_api, server_today):
+    """An agent asks which cases are reminded within four days: the search agrees with
+    the field it reads."""
+    cases = search_read(admin_api, "eh.collections.case", [("state", "=", "open")], ["next_followup_date"])
+    horizon = server_today + timedelta(days=4)
+    dates = {
+        case["id"]: case["next_followup_date"] and date.fromisoformat(case["next_followup_date"])
+        for case in cases
+    }
+    soon = {id_ for id_, day in dates.items() if day and day <= horizon}
+    undated = {id_ for id_, day in dates.items() if not day}
+    assert soon and undated, "the demo has cases reminded soon and cases on hold"
+    domain = [("state", "=", "open"), ("next_followup_date", "<=", horizon.isoformat())]
+    assert set(admin_api.call("eh.collections.case", "search", domain=domain)) == soon
+    domain = [("state", "=", "open"), ("next_followup_date", "=", False)]
+    assert set(admin_api.call("eh.collections.case", "search", domain=domain)) == undated
