@@ -72,10 +72,10 @@ def followup_table(followup, parallel):
         if e["bare_per_min"]:
             bare, speedup = f"{e['bare_per_min']:,}/min", f"{e['speedup_vs_bare']:.2f}{TIMES} bare"
         cases = f"{e['cases']:,}" + (f" (its first {e['sample']:,} sent)" if e.get("sample") else "")
-        rows.append(
-            f"| {cases} | 1 | {e['reminders_per_min']:,}/min | {bare} "
-            f"| {speedup} | | {e['peak_rss_mb']:.0f} MB |"
-        )
+        memory = f"{e['peak_rss_mb']:.0f} MB"
+        if e.get("bare_peak_rss_mb"):  # measured in a process of its own
+            memory += f" (bare {e['bare_peak_rss_mb']:.0f} MB)"
+        rows.append(f"| {cases} | 1 | {e['reminders_per_min']:,}/min | {bare} | {speedup} | | {memory} |")
     for e in parallel:
         speedup = f"{e['speedup']:.2f}{TIMES} 1 worker" if "speedup" in e else ""
         rows.append(
