@@ -87,6 +87,12 @@ class CollectionsAction(models.Model):
     state = fields.Selection(
         [("done", "Done"), ("failed", "Failed"), ("skipped", "Skipped")], default="done", required=True
     )
+    status = fields.Selection(
+        [("done", "Done"), ("failed", "Failed"), ("skipped", "Skipped")],
+        compute="_compute_status",
+        help="Where the row stands: the delivery its channel reports, once it does (a channel bridge "
+        "adds its own), else its state.",
+    )
     note = fields.Text()
     ai_generated = fields.Boolean(
         string="AI draft", readonly=True, help="What went out was drafted by the AI provider."
@@ -109,6 +115,17 @@ class CollectionsAction(models.Model):
                 customer=action.partner_id.name or "",
                 date=format_date(self.env, action.date),
             )
+
+    @api.depends("state")
+    def _compute_status(self):
+        for action in self:
+            action.status = action._delivery_status() or action.state
+
+    def _delivery_status(self):
+        """What the row's channel reports of its delivery, as a `status` value, or False
+        (an email's delivery is not followed: its bounces come back as mail)."""
+        self.ensure_one()
+        return False
 
     @api.model_create_multi
     def create(self, vals_list):

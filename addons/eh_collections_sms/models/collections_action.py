@@ -23,6 +23,9 @@ class CollectionsAction(models.Model):
     sms_failure_type = fields.Selection(
         selection="_selection_sms_failure_type", string="SMS failure", compute="_compute_sms_status"
     )
+    status = fields.Selection(
+        selection_add=[("queued", "Queued"), ("sent", "Sent"), ("delivered", "Delivered")]
+    )
 
     @api.model
     def _selection_sms_status(self):
@@ -40,6 +43,23 @@ class CollectionsAction(models.Model):
             )[:1]
             action.sms_status = notification.notification_status
             action.sms_failure_type = notification.failure_type
+
+    @api.depends("sms_status")
+    def _compute_status(self):
+        return super()._compute_status()
+
+    def _delivery_status(self):
+        # Odoo's SMS tracker: "pending" is sent to the provider, "sent" is delivered.
+        delivery = {
+            "ready": "queued",
+            "process": "queued",
+            "pending": "sent",
+            "sent": "delivered",
+            "bounce": "failed",
+            "exception": "failed",
+            "canceled": "failed",
+        }
+        return delivery.get(self.sms_status) or super()._delivery_status()
 
     def _check_row(self, vals, case):
         if vals.get("sms_message_id") and not in_case_method():

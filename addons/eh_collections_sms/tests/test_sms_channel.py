@@ -45,15 +45,17 @@ class TestSmsChannel(DunningCommon, SMSCase):
         self.assertIn(invoice.eh_pay_url, sms.body)
         self.assertEqual(sms_row.note, sms.body)
         self.assertEqual(sms_row.invoice_ids.move_id, invoice)
-        self.assertEqual(sms_row.sms_status, "ready")
+        self.assertEqual((sms_row.sms_status, sms_row.status), ("ready", "queued"))
         with self.mockSMSGateway():
             self.env["sms.sms"].sudo().search([("state", "=", "outgoing")]).send()
         self.assertSMSIapSent([NUMBER])
         sms_row.invalidate_recordset()
         self.assertEqual(sms_row.sms_status, "pending", "with the provider, not yet delivered")
+        self.assertEqual(sms_row.status, "sent")
         self.delivery_report(sms, "delivered")
         sms_row.invalidate_recordset()
         self.assertEqual(sms_row.sms_status, "sent", "the provider's delivery report, read on the row")
+        self.assertEqual(sms_row.status, "delivered", "the History tab's one status column")
         with self.mockSMSGateway():
             self.run_cron()
         self.assertEqual(len(case.action_ids), 2, "the same day again: nothing twice")
@@ -91,7 +93,7 @@ class TestSmsChannel(DunningCommon, SMSCase):
         sms_row = self.open_case().action_ids.filtered(lambda a: a.channel == "sms")
         self.delivery_report(self.sms_of(sms_row), "not_delivered")
         sms_row.invalidate_recordset()
-        self.assertEqual(sms_row.sms_status, "exception")
+        self.assertEqual((sms_row.sms_status, sms_row.status), ("exception", "failed"))
         self.assertTrue(sms_row.sms_failure_type)
         self.assertEqual(sms_row.state, "done", "the row says what was done; its delivery is read beside it")
 

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from odoo.addons.eh_collections_case.tools.case_method import in_case_method
@@ -17,6 +17,17 @@ class CollectionsAction(models.Model):
     )
     whatsapp_state = fields.Selection(related="whatsapp_message_id.state", string="WhatsApp delivery")
     whatsapp_failure = fields.Text(related="whatsapp_message_id.failure_reason", string="WhatsApp failure")
+    status = fields.Selection(
+        selection_add=[("queued", "Queued"), ("sent", "Sent"), ("delivered", "Delivered"), ("read", "Read")]
+    )
+
+    @api.depends("whatsapp_state")
+    def _compute_status(self):
+        return super()._compute_status()
+
+    def _delivery_status(self):
+        sending = {"sending": "queued"}  # the message's other states are status values as they are
+        return sending.get(self.whatsapp_state, self.whatsapp_state) or super()._delivery_status()
 
     def _check_row(self, vals, case):
         if vals.get("whatsapp_message_id") and not in_case_method():

@@ -116,7 +116,7 @@ class TestWhatsappChannel(DunningCommon, HttpCase):
             (email.channel, row.channel, row.action_type, row.state),
             ("email", "whatsapp", "whatsapp", "done"),
         )
-        self.assertEqual(row.whatsapp_state, "queued")
+        self.assertEqual((row.whatsapp_state, row.status, email.status), ("queued", "queued", "done"))
         self.assertFalse(self.graph.requests, "queued with the batch: it leaves after the commit")
         self.graph.replies = [accepted("wamid.HBgL01")]
         self.send_whatsapp()
@@ -144,6 +144,7 @@ class TestWhatsappChannel(DunningCommon, HttpCase):
         self.webhook([{"id": "wamid.HBgL01", "status": "read"}])
         self.webhook([{"id": "wamid.HBgL01", "status": "delivered"}])
         self.assertEqual(row.whatsapp_state, "read", "a late report never takes a message back")
+        self.assertEqual(row.status, "read", "the History tab's one status column")
         self.assertTrue(row.whatsapp_message_id.read_at)
 
     def test_a_rejected_template_falls_back_to_the_levels_email_once(self):
@@ -283,7 +284,7 @@ class TestWhatsappChannel(DunningCommon, HttpCase):
             "error_data": {"details": "Receiver is incapable"},
         }
         self.webhook([{"id": "wamid.HBgL03", "status": "failed", "errors": [failure]}])
-        self.assertEqual(row.whatsapp_state, "failed")
+        self.assertEqual((row.whatsapp_state, row.status), ("failed", "failed"))
         self.assertEqual(row.whatsapp_failure, "WhatsApp could not deliver it: Receiver is incapable")
 
     def test_the_webhook_subscription_check(self):
