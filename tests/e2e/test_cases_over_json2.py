@@ -104,3 +104,16 @@ def test_the_next_follow_up_date_is_searched_as_it_reads(admin_api, server_today
     assert set(admin_api.call("eh.collections.case", "search", domain=domain)) == soon
     domain = [("state", "=", "open"), ("next_followup_date", "=", False)]
     assert set(admin_api.call("eh.collections.case", "search", domain=domain)) == undated
+
+
+def test_a_collector_reads_each_log_rows_status_over_json2(collector_api):
+    """The History tab's one status column, as a client reads it: the row's state, or
+    the delivery its channel reports (SMS and WhatsApp rows)."""
+    rows = search_read(collector_api, "eh.collections.action", [], ["channel", "state", "status"])
+    assert rows, "the demo's log"
+    delivery = {"queued", "sent", "delivered", "read", "failed"}
+    for row in rows:
+        if row["channel"] in ("sms", "whatsapp"):
+            assert row["status"] in delivery | {row["state"]}, row
+        else:
+            assert row["status"] == row["state"], row
