@@ -66,7 +66,7 @@ def amounts_owed(residual: Decimal, settlements: Iterable[Settlement], period: P
     what it paid (an invoice paid in full on day P is charged P - due days, the usual
     day count), settlements before the period change nothing, and those after its end
     count on every day of it."""
-    settled = sorted(settlements, key=lambda settlement: settlement.day)
+    settled = list(settlements)
     cuts = sorted({s.day for s in settled if period.start < s.day < period.end} | {period.end})
     stretches, start = [], period.start
     for cut in cuts:

@@ -3,6 +3,18 @@ from odoo.exceptions import ValidationError
 
 from odoo.addons.eh_collections_case.tools.case_method import in_case_method
 
+# Odoo's SMS tracker (`mail.notification.notification_status`) as a log row's status:
+# "pending" is with the provider, "sent" is delivered.
+DELIVERY_STATUS = {
+    "ready": "queued",
+    "process": "queued",
+    "pending": "sent",
+    "sent": "delivered",
+    "bounce": "failed",
+    "exception": "failed",
+    "canceled": "failed",
+}
+
 
 class CollectionsAction(models.Model):
     """An SMS reminder's log row keeps the chatter message the SMS went out with. The
@@ -49,17 +61,7 @@ class CollectionsAction(models.Model):
         return super()._compute_status()
 
     def _delivery_status(self):
-        # Odoo's SMS tracker: "pending" is sent to the provider, "sent" is delivered.
-        delivery = {
-            "ready": "queued",
-            "process": "queued",
-            "pending": "sent",
-            "sent": "delivered",
-            "bounce": "failed",
-            "exception": "failed",
-            "canceled": "failed",
-        }
-        return delivery.get(self.sms_status) or super()._delivery_status()
+        return DELIVERY_STATUS.get(self.sms_status) or super()._delivery_status()
 
     def _check_row(self, vals, case):
         if vals.get("sms_message_id") and not in_case_method():

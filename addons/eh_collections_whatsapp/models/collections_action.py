@@ -26,8 +26,9 @@ class CollectionsAction(models.Model):
         return super()._compute_status()
 
     def _delivery_status(self):
-        sending = {"sending": "queued"}  # the message's other states are status values as they are
-        return sending.get(self.whatsapp_state, self.whatsapp_state) or super()._delivery_status()
+        # The message's states are status values as they are, but for "sending" (queued).
+        state = "queued" if self.whatsapp_state == "sending" else self.whatsapp_state
+        return state or super()._delivery_status()
 
     def _check_row(self, vals, case):
         if vals.get("whatsapp_message_id") and not in_case_method():
