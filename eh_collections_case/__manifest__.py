@@ -2,7 +2,7 @@
     "name": "Collections Workbench",
     "summary": "One case per overdue customer, dunning ladder, action log, promises to pay, "
     "late fees and interest, payment plans, Statement of Account, DSO and CEI dashboard",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Accounting/Accounting",
     "author": "EH Collections",
     "maintainers": ["eh-collections"],
@@ -26,6 +26,7 @@
         "report/payment_plan_report.xml",
         "data/mail_template_payment_plan_data.xml",
         "wizard/collections_payment_plan_cancel_views.xml",
+        "wizard/collections_followup_override_views.xml",
         "views/collections_case_views.xml",
         "views/pay_link_templates.xml",
         "views/collections_action_views.xml",

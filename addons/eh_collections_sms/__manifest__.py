@@ -2,7 +2,7 @@
     "name": "Collections: SMS reminders",
     "summary": "A dunning level may send an SMS with the total and the pay link, through Odoo's own SMS; "
     "the email goes instead to a customer without a usable number",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Accounting/Accounting",
     "author": "EH Collections",
     "maintainers": ["eh-collections"],

@@ -3,7 +3,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.fields import Domain
-from odoo.tools import SQL
+from odoo.tools import SQL, format_amount, format_list
 
 from ..tools.aging import AGING_BUCKETS
 from ..tools.case_method import case_method
@@ -156,6 +156,28 @@ class CollectionsCase(models.Model):
             & Domain("partner_id.commercial_partner_id", "in", self.partner_id.ids)
             & Domain("company_id", "in", self.company_id.ids),
             order="date_maturity, id",
+        )
+
+    def _eh_amounts_to_settle(self):
+        """[(currency, amount)] of what a reminder lists, one total per currency: the
+        instalments reminded and the open credits, each in its own currency. What a
+        customer reads never adds two currencies into one figure; the case's own
+        totals (company currency) are the collector's."""
+        self.ensure_one()
+        totals = defaultdict(float)
+        for line in self.reminder_line_ids | self.credit_line_ids:
+            currency = line.currency_id or self.currency_id
+            totals[currency] += line.amount_residual_currency if line.currency_id else line.amount_residual
+        return [
+            (currency, currency.round(amount))
+            for currency, amount in sorted(totals.items(), key=lambda t: t[0].name)
+        ]
+
+    def _eh_amounts_to_settle_words(self):
+        """The totals to settle in the reader's language: "6,389.97 € and $5,252.21"."""
+        return format_list(
+            self.env,
+            [format_amount(self.env, amount, currency) for currency, amount in self._eh_amounts_to_settle()],
         )
 
     def _eh_reminder_pay_url(self):

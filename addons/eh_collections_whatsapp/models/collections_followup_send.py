@@ -1,5 +1,4 @@
 from odoo import api, models
-from odoo.tools import format_amount
 
 from ..tools import language_code
 
@@ -77,8 +76,8 @@ class CollectionsFollowupSend(models.AbstractModel):
 
     @api.model
     def _whatsapp_values(self, followup, recipient, number):
-        """The message: the template's four parameters (the customer, the overdue
-        total, the company, the pay link of the oldest invoice named) in the language
+        """The message: the template's four parameters (the customer, the totals to
+        settle, one per currency, the company, the pay link of the oldest invoice named) in the language
         of whoever reads it."""
         case = followup.case_id
         lang = recipient.lang or case.partner_id.lang or self.env.lang or "en_US"
@@ -92,7 +91,7 @@ class CollectionsFollowupSend(models.AbstractModel):
             "language": language_code(lang),
             "parameters": [
                 case.partner_id.name,
-                format_amount(self.with_context(lang=lang).env, case.total_overdue_amount, case.currency_id),
+                case.with_context(lang=lang)._eh_amounts_to_settle_words(),
                 case.company_id.name,
                 pay_link,
             ],
