@@ -231,6 +231,13 @@ class CollectionsAction(models.Model):
         )
         return action
 
+    def _is_reminder(self):
+        """Whether this row is a reminder that reached out: a level's, or one a reminder
+        channel sent (the Statement of Account letter has no level), whatever the path
+        (the cron, the To approve queue, Send reminders, a merge)."""
+        self.ensure_one()
+        return self.action_type in OUTREACH_TYPES and bool(self.level_id or self.channel)
+
     def _chatter_body(self):
         """One line for the case's chatter, e.g. "Call: customer reached; promised $ 500.00 by 12/05"."""
         self.ensure_one()

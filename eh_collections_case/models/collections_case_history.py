@@ -23,7 +23,8 @@ class CollectionsCase(models.Model):
     contact_count = fields.Integer(
         string="Contacts",
         compute="_compute_history_counters",
-        help="Follow-ups in which the customer was reached (answered, replied, met).",
+        help="Logged rows in which the customer was reached (answered, replied, met, promised), "
+        "whatever their type.",
     )
     last_contact_date = fields.Datetime(string="Last contact", compute="_compute_history_counters")
 
@@ -50,9 +51,10 @@ class CollectionsCase(models.Model):
     def _history_stats(self):
         """{case id: (follow-ups, last follow-up, contacts, last contact)} in one query.
 
-        A follow-up is a done row of an outreach type; a contact, a follow-up in which
-        the customer was reached. These two counts are the only ones: the next action
-        reads them too."""
+        A follow-up is a done row of an outreach type; a contact, any done row with
+        *Contact made*, whatever its type (a promise the customer gave on the phone is a
+        contact). These are the only definitions: the collector league and the
+        dashboard's *Reached* count `contact_made` rows the same way."""
         ids = tuple(self.filtered("id").ids)
         if not ids:
             return {}
@@ -61,14 +63,15 @@ class CollectionsCase(models.Model):
             SQL(
                 """
                 SELECT case_id,
-                       COUNT(*), MAX(date),
+                       COUNT(*) FILTER (WHERE action_type IN %(outreach)s),
+                       MAX(date) FILTER (WHERE action_type IN %(outreach)s),
                        COUNT(*) FILTER (WHERE contact_made), MAX(date) FILTER (WHERE contact_made)
                   FROM eh_collections_action
-                 WHERE case_id IN %s AND state = 'done' AND action_type IN %s
+                 WHERE case_id IN %(ids)s AND state = 'done' AND (action_type IN %(outreach)s OR contact_made)
                  GROUP BY case_id
                 """,
-                ids,
-                OUTREACH_TYPES,
+                ids=ids,
+                outreach=OUTREACH_TYPES,
                 to_flush=[
                     Action._fields[name]
                     for name in ("case_id", "state", "action_type", "date", "contact_made")
@@ -94,9 +97,10 @@ class CollectionsCase(models.Model):
 
     def _apply_logged_actions(self, actions):
         """What new log rows do to their cases: a chatter line each, a promise becomes
-        the current promise, the stage moves (first reminder, first contact, promise), and the modules
-        that follow the case hear of it. Called by `eh.collections.action.create`, once
-        for all the cases of the rows it wrote (a follow-up batch logs hundreds)."""
+        the current promise, the stage moves (the first reminder sent by any path, the
+        first contact, a promise), and the modules that follow the case hear of it.
+        Called by `eh.collections.action.create`, once for all the cases of the rows it
+        wrote (a follow-up batch logs hundreds)."""
         by_case = actions.grouped("case_id")
         # `_message_log_batch` takes one body per record: the notes go in layers, the
         # first row of every case, then the second..., so each case keeps its order.
@@ -112,13 +116,9 @@ class CollectionsCase(models.Model):
             if promise:
                 case._record_promise(promise.promise_amount, promise.promise_date)
                 to_stage[case] = "promised"
-            elif case.stage_id.stage_type in (False, "new", "reminded") and any(
-                a.contact_made and a.action_type in OUTREACH_TYPES for a in done
-            ):
+            elif case.stage_id.stage_type in (False, "new", "reminded") and any(a.contact_made for a in done):
                 to_stage[case] = "contacted"
-            elif case.stage_id.stage_type in (False, "new") and any(
-                a.level_id and a.action_type in OUTREACH_TYPES for a in done
-            ):
+            elif case.stage_id.stage_type in (False, "new") and any(a._is_reminder() for a in done):
                 to_stage[case] = "reminded"
         # Untracked: the row's own chatter line says what moved the case, and a batch of
         # reminders would write a second message per case for it.

@@ -51,8 +51,9 @@ class TestOneLogPath(DunningCommon):
         for _call in range(3):
             self.create_as(self.collector, action_type="call", contact_made=True, date=earlier)
         self.create_as(self.collector, action_type="email")
-        self.create_as(self.collector, action_type="note", contact_made=True)  # a note reaches no one
-        self.assertEqual((self.case.followup_count, self.case.contact_count), (4, 3))
+        self.create_as(self.collector, action_type="note", contact_made=True, date=earlier)
+        # Contact made is a contact whatever the row's type; a note is no follow-up.
+        self.assertEqual((self.case.followup_count, self.case.contact_count), (4, 4))
         self.assertEqual(self.case.last_contact_date, earlier)
         self.assertGreater(self.case.last_followup_date, earlier)
         self.assertEqual(self.case.stage_id, self.env.ref("eh_collections_case.stage_contacted"))
