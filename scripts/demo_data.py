@@ -443,10 +443,40 @@ class DemoLoader:
         )
         standard.level_ids.filtered(lambda level: level.tone == "final").needs_approval = True
         Followup = self.env["eh.collections.followup"]
+        queued = Followup
         for case, level in self.env["eh.collections.case"]._due_followups([("company_id", "=", company.id)]):
             reason = case._approval_reason(level)
             if reason:
-                Followup._queue(case, level, reason=reason)
+                queued |= Followup._queue(case, level, reason=reason)
+        self._held_approvals(queued.filtered(lambda f: f.state == "to_approve").sorted("id"))
+
+    def _held_approvals(self, queued):
+        """The one decision in the queue: the customer of one queued final notice
+        promised since (the notice waits, held, with the reason), and a manager sent
+        another held one anyway, with a reason the history keeps."""
+        manager = self.env.ref("base.user_admin")
+        for followup, note in zip(
+            queued[:2],
+            (
+                "Promised on the phone: the full balance within the week",
+                "Promised by email, but asked for the notice",
+            ),
+            strict=False,
+        ):
+            case = followup.case_id
+            case._log_action(
+                [
+                    {
+                        "action_type": "promise",
+                        "contact_made": True,
+                        "promise_amount": case.total_overdue_amount,
+                        "promise_date": case._today() + timedelta(days=5),
+                        "note": note,
+                    }
+                ]
+            )
+        if len(queued) > 1:
+            queued[1].with_user(manager).action_send_anyway("Their auditor needs the final notice on file")
 
     def _risk_scores(self, companies):
         """What the nightly risk cron does: fit each company's model on its history

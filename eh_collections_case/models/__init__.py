@@ -20,6 +20,7 @@ from . import (
     collections_case_payment_match,
     collections_case_payment_plan,
     collections_case_promise,
+    collections_case_reminder_hold,
     collections_followup,
     collections_followup_pending,
     collections_followup_send,

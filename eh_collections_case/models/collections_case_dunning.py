@@ -5,8 +5,13 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import format_amount
 
+from ..tools.holds import hold_sentence, resume_day
+
 # Cases a follow-up worker claims, sends and commits at a time.
 FOLLOWUP_BATCH = 100
+# The holds the next follow-up's label words itself (the others, a module's own, are
+# named as the decision gives them).
+CORE_HOLD_CODES = ("nothing_overdue", "dispute", "invoices_held", "pause", "payment_plan", "promise")
 
 
 class CollectionsCase(models.Model):
@@ -129,12 +134,14 @@ class CollectionsCase(models.Model):
     )
     @api.depends_context("tz")
     def _compute_ladder(self):
+        holds = self._reminder_holds_by_case()
         for case in self:
-            case.next_level_id, case.next_followup_date = case._next_reminder()
-            case.next_followup_label = case._next_followup_label()
+            case.next_level_id, case.next_followup_date = case._next_reminder(holds[case.id])
+            case.next_followup_label = case._next_followup_label(holds[case.id])
 
-    def _next_followup_label(self):
-        """The next follow-up in words, as the cron will do it (`_next_reminder`)."""
+    def _next_followup_label(self, holds):
+        """The next follow-up in words, as the cron will do it (`_next_reminder`), with
+        the holds of the one decision (`_reminder_holds`)."""
         self.ensure_one()
         level, when = self.next_level_id, self.next_followup_date
         if self.state != "open" or self.total_overdue_amount <= 0:
@@ -168,6 +175,11 @@ class CollectionsCase(models.Model):
                 step=step,
                 date=self.company_id._eh_format_day(self.promise_date),
             )
+        others = [hold for hold in holds if hold.code not in CORE_HOLD_CODES]
+        if others and not when:
+            return self.env._("On hold: %(why)s", why=hold_sentence(others))
+        if others:
+            return self.env._("%(step)s, held: %(why)s", step=step, why=hold_sentence(others))
         return step
 
     # -- the ladder ----------------------------------------------------------------
@@ -183,10 +195,12 @@ class CollectionsCase(models.Model):
         """The highest of `levels` that the case's days overdue reached."""
         return levels.filtered(lambda lv: self.days_overdue_max >= lv.days_overdue)[-1:]
 
-    def _next_reminder(self):
+    def _next_reminder(self, holds=None):
         """(level, date): the level the follow-up cron sends next and the day it will,
-        never before today. The date is empty while a hold stops the ladder (a dispute,
-        a pause until resumed); the level is empty when nothing is left to send.
+        never before today. The date is the ladder's, moved past every hold of the one
+        decision (`holds`, else asked now); it is empty while a hold lasts until a
+        person lifts it (a dispute, a pause until resumed, a plan); the level is empty
+        when nothing is left to send.
 
         The highest level reached is sent (a 100-day debtor gets the final notice, not
         the courtesy note), once the level's wait since the last follow-up is over;
@@ -204,37 +218,29 @@ class CollectionsCase(models.Model):
                 when = self.oldest_due_date + timedelta(days=level.days_overdue)
         if self.last_followup_date and not self.followup_asap:
             when = max(when, self.last_followup_date.date() + timedelta(days=level.min_days_since_previous))
-        if self.disputed or self.payment_plan_id or (self.paused and not self.pause_until):
-            return level, False
-        if self.reminders_held:  # nothing to list until the resume cron lifts a hold
-            return level, False
-        if self.paused:
-            when = max(when, self.pause_until + timedelta(days=1))
-        if self.has_active_promise:
-            when = max(when, self.promise_date + timedelta(days=1))
-        return level, max(when, today)
+        resume = resume_day(max(when, today), self._reminder_holds() if holds is None else holds)
+        return level, resume or False
 
-    def _due_level(self):
+    def _due_level(self, holds=None):
         """The level the follow-up cron sends today, or an empty recordset."""
-        level, when = self._next_reminder()
+        level, when = self._next_reminder(holds)
         return level if when and when <= self._today() else level.browse()
 
     def _manual_refusal(self):
-        """Why a person cannot send this case a reminder now, or an empty string."""
+        """Why a person cannot send this case a reminder now even with a manager's
+        override, or an empty string (the holds a manager may override are the
+        decision's: `_reminder_holds`)."""
         self.ensure_one()
         if self.state != "open":
             return self.env._("The case is resolved.")
-        if self.disputed:
-            return self.env._("The case is in dispute.")
         if self.total_overdue_amount <= 0:
             return self.env._("Nothing to collect.")
-        if self.reminders_held:
-            return self.env._("Every overdue invoice is held from reminders.")
         return ""
 
     def _manual_level(self):
         """The level a collector's *Send reminders* sends now, or (empty, why not).
-        A person decides: pauses, promises and waits do not stop it."""
+        The ladder's wait does not stop a person; the holds of the one decision do,
+        unless a Collections Manager sends anyway with a reason."""
         refusal = self._manual_refusal()
         levels = self._following_levels() if not refusal else self.env["eh.collections.level"]
         if not refusal and not levels:
@@ -324,7 +330,8 @@ class CollectionsCase(models.Model):
         """(case, level) of every case the follow-up cron sends today, oldest debt
         first: the one definition of "follow-up due", for the cron and the filter."""
         cases = self.search([*domain, *self._followup_candidates_domain()], order="days_overdue_max desc, id")
-        return [(case, level) for case in cases for level in [case._due_level()] if level]
+        holds = cases._reminder_holds_by_case()
+        return [(case, level) for case in cases for level in [case._due_level(holds[case.id])] if level]
 
     def _compute_followup_due(self):
         due = {case for case, _level in self._due_followups([("id", "in", self.ids)])}

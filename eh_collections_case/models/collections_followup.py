@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools.case_method import case_method, in_case_method
+from ..tools.holds import hold_sentence
 
 # What a person may change on a reminder waiting for approval.
 EDITABLE_FIELDS = ("subject", "body_html", "recipient_id")
@@ -43,6 +44,7 @@ class CollectionsFollowup(models.Model):
             ("to_send", "To send"),
             ("sent", "Sent"),
             ("failed", "Failed"),
+            ("held", "Held"),
             ("discarded", "Discarded"),
         ],
         default="to_approve",
@@ -51,6 +53,17 @@ class CollectionsFollowup(models.Model):
         index=True,
     )
     failure_reason = fields.Char(readonly=True)
+    hold_reason = fields.Char(
+        compute="_compute_hold_reason",
+        string="Held",
+        help="Why the customer may not be reminded now (the case's one decision): a reminder waiting "
+        "for approval is not sent while it is held, unless a Collections Manager sends it anyway.",
+    )
+    override_reason = fields.Char(
+        string="Sent anyway because",
+        readonly=True,
+        help="A Collections Manager sent this reminder although the customer was held, for this reason.",
+    )
     ai_generated = fields.Boolean(
         string="AI draft", readonly=True, help="Its subject and prose were drafted by the AI provider."
     )
@@ -66,6 +79,18 @@ class CollectionsFollowup(models.Model):
         for followup in self:
             what = followup.level_id.name or self.env._("Statement of Account")
             followup.display_name = f"{what}: {followup.partner_id.name or ''}"
+
+    @api.depends("state", "case_id")
+    @api.depends_context("tz")
+    def _compute_hold_reason(self):
+        pending = self.filtered(lambda f: f.state in ("to_approve", "to_send"))
+        holds = pending.case_id._reminder_holds_by_case()
+        for followup in self:
+            followup.hold_reason = (
+                hold_sentence(holds[followup.case_id.id])
+                if followup in pending
+                else followup.hold_reason or ""
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -175,11 +200,40 @@ class CollectionsFollowup(models.Model):
             raise UserError(self.env._("This reminder was already sent or discarded."))
 
     def action_send(self):
-        """Send the (possibly edited) reminder with the level's other channels."""
+        """Send the (possibly edited) reminder with the level's other channels, once
+        the case's one decision says the customer may be reminded now."""
         self._check_pending()
+        self.case_id._check_may_remind()
         self._write_own({"decided_by_id": self.env.uid, "decided_at": fields.Datetime.now()})
         self.env["eh.collections.followup.send"]._send_followups(self)
         return True
+
+    def action_send_anyway(self, reason):
+        """A Collections Manager sends a held reminder, saying why: logged on the case
+        with who, why and what held the customer, then sent once."""
+        self._check_pending()
+        self.case_id._check_may_remind(override_reason=reason)
+        for followup in self:
+            followup.case_id._log_hold_override(followup.display_name, reason)
+        self._write_own(
+            {
+                "decided_by_id": self.env.uid,
+                "decided_at": fields.Datetime.now(),
+                "override_reason": reason.strip(),
+            }
+        )
+        self.env["eh.collections.followup.send"]._send_followups(self)
+        return True
+
+    def action_open_send_anyway(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Send anyway"),
+            "res_model": "eh.collections.followup.override",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_followup_ids": self.ids},
+        }
 
     def action_discard(self):
         self._check_pending()

@@ -4,6 +4,7 @@ from collections import defaultdict
 from odoo import Command, api, fields, models
 
 from ..tools.case_method import case_method
+from ..tools.holds import hold_sentence
 
 _logger = logging.getLogger(__name__)
 
@@ -48,7 +49,12 @@ class CollectionsFollowupSend(models.AbstractModel):
         """Send reminders as one batch (the mails of a level rendered together; the log
         rows, chatter notes and case updates written together) in one savepoint. When
         anything in it fails, each reminder again in a savepoint of its own: the queue
-        goes on past a failure, which is logged on its case."""
+        goes on past a failure, which is logged on its case.
+
+        Every reminder asks the case's one decision here, when it goes: one whose
+        customer is held (a promise logged since it was queued, a reply to read) is
+        not sent but marked held with the reason, unless a manager sent it anyway."""
+        followups = followups - self._hold_back(followups)
         if len(followups) > 1 and len(followups.case_id) == len(followups):
             try:
                 with self.env.cr.savepoint():
@@ -64,6 +70,32 @@ class CollectionsFollowupSend(models.AbstractModel):
                 self.env.invalidate_all(flush=False)
                 self._fail(followup, error)
         return followups
+
+    @api.model
+    def _hold_back(self, followups):
+        """Mark held, with the decision's reason and a skipped log row, the reminders
+        whose customer may not be reminded now; return them."""
+        asking = followups.filtered(lambda f: not f.override_reason)
+        holds = asking.case_id._reminder_holds_by_case()
+        held = asking.filtered(lambda f: holds[f.case_id.id])
+        for followup in held:
+            why = hold_sentence(holds[followup.case_id.id])
+            followup.case_id._log_action(
+                [
+                    {
+                        "action_type": "follow_up",
+                        "level_id": followup.level_id.id,
+                        "state": "skipped",
+                        "note": self.env._(
+                            "%(what)s not sent: held (%(why)s).",
+                            what=followup.level_id.name or self.env._("The Statement of Account"),
+                            why=why,
+                        ),
+                    }
+                ]
+            )
+            followup._write_own({"state": "held", "failure_reason": why})
+        return held
 
     @api.model
     def _send(self, followups):

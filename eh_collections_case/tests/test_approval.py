@@ -110,10 +110,17 @@ class TestApprovalAndManualSend(DunningCommon):
         self.assertEqual(case.level_id, self.level(self.standard, 2))
         self.assertEqual(case.action_ids.user_id, self.collector)
 
-    def test_manual_send_allowed_on_a_paused_case(self):
+    def test_manual_send_on_a_paused_case_is_held_unless_a_manager_says_why(self):
         case = self.overdue_case(800, 10)
         case.action_pause("Waiting for the customer's auditor")
         wizard = self.env["eh.collections.send.reminders"].create({"case_ids": [Command.set(case.ids)]})
+        wizard.action_send()
+        self.assertEqual(wizard.line_ids.status, "held")
+        self.assertEqual(wizard.line_ids.message, "Held: paused until resumed")
+        self.assertFalse(case.level_id)
+        wizard = self.env["eh.collections.send.reminders"].create(
+            {"case_ids": [Command.set(case.ids)], "override_reason": "The auditor asked for it"}
+        )
         wizard.action_send()
         self.assertEqual(wizard.line_ids.status, "sent")
         self.assertEqual(case.level_id, self.level(self.standard, 1))

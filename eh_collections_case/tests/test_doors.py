@@ -181,10 +181,10 @@ class TestSendingRefusals(DunningCommon):
         )
         wizard.action_preview()
         messages = {line.case_id: line.message for line in wizard.line_ids}
-        self.assertEqual(messages[disputed], "The case is in dispute.")
+        self.assertEqual(messages[disputed], "Held: in dispute: Wrong goods", "the one decision's words")
         self.assertEqual(messages[paid], "Nothing to collect.")
         self.assertEqual(messages[done], "No level left on the Standard B2B ladder.")
-        self.assertEqual(set(wizard.line_ids.mapped("status")), {"error"})
+        self.assertEqual(set(wizard.line_ids.mapped("status")), {"error", "held"})
 
     @freeze_time(TODAY)
     def test_a_failing_send_is_reported_on_its_line(self):

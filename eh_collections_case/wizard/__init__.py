@@ -1,5 +1,6 @@
 from . import (
     base_partner_merge_automatic_wizard,
+    collections_followup_override,
     collections_hold,
     collections_invoice_hold,
     collections_late_fee,

@@ -1,10 +1,15 @@
 from odoo import Command, api, fields, models
 
+from ..tools.holds import hold_sentence
+
 
 class CollectionsSendReminders(models.TransientModel):
     """Send the next level of the selected cases by hand, after a dry-run preview.
 
-    Manual sends are allowed on paused cases and under a promise: a person decided.
+    A person does not wait for the ladder's days, but asks the case's one decision
+    like every other path: a held customer (a promise running, a plan, a reply to
+    read, a pause, a dispute) shows *Held* with the reason and is not sent, unless a
+    Collections Manager gives a reason to send anyway, logged on the case.
     For a demand letter (*Prepare this step*), each case gets its strategy's letter
     level, or the Statement of Account as a letter when the strategy has none."""
 
@@ -17,6 +22,10 @@ class CollectionsSendReminders(models.TransientModel):
     )
     line_ids = fields.One2many("eh.collections.send.reminders.line", "wizard_id", string="Plan")
     state = fields.Selection([("draft", "Draft"), ("preview", "Preview"), ("done", "Done")], default="draft")
+    override_reason = fields.Char(
+        string="Send held customers anyway because",
+        help="A Collections Manager's reason to send the customers shown as held; logged on each case.",
+    )
 
     @api.model
     def default_get(self, fields_list):
@@ -43,8 +52,13 @@ class CollectionsSendReminders(models.TransientModel):
     def _plan(self):
         Sender = self.env["eh.collections.followup.send"]
         lines = []
+        holds = self.case_ids._reminder_holds_by_case()
         for case in self.case_ids:
             level, kind, error, message = self._plan_case(case)
+            status = "error" if error else "ready"
+            if not error and holds[case.id]:
+                status = "held"
+                message = self.env._("Held: %(why)s", why=hold_sentence(holds[case.id]))
             lines.append(
                 {
                     "case_id": case.id,
@@ -55,7 +69,7 @@ class CollectionsSendReminders(models.TransientModel):
                     "template_id": level.mail_template_id.id,
                     "recipient_id": case.eh_reminder_partner_id.id,
                     "amount": case.total_overdue_amount,
-                    "status": "error" if error else "ready",
+                    "status": status,
                     "message": message,
                 }
             )
@@ -82,16 +96,27 @@ class CollectionsSendReminders(models.TransientModel):
         """Send each ready case's reminder; report every case's outcome in the plan."""
         if self.state == "draft":
             self.action_preview()
+        override = (self.override_reason or "").strip()
+        held = self.line_ids.filtered(lambda ln: ln.status == "held")
+        if held and override:
+            held.case_id._check_may_remind(override_reason=override)  # a manager only
         Followup = self.env["eh.collections.followup"]
-        for line in self.line_ids.filtered(lambda ln: ln.status == "ready"):
+        for line in self.line_ids.filtered(
+            lambda ln: ln.status == "ready" or (ln.status == "held" and override)
+        ):
+            if line.status == "held":
+                what = line.level_id.name or self.env._("Statement of Account")
+                line.case_id._log_hold_override(what, override)
             if line.kind == "statement":
                 followup = Followup._queue_statement_letter(line.case_id)
             else:
                 followup = Followup._queue(line.case_id, line.level_id)
+            if line.status == "held":
+                followup._write_own({"override_reason": override})
             self.env["eh.collections.followup.send"]._send_followups(followup)
             line.write(
                 {"status": "failed", "message": followup.failure_reason}
-                if followup.state == "failed"
+                if followup.state in ("failed", "held")
                 else {"status": "sent", "message": self.env._("Sent and logged.")}
             )
         self.state = "done"
@@ -118,6 +143,13 @@ class CollectionsSendRemindersLine(models.TransientModel):
     recipient_id = fields.Many2one("res.partner", string="To")
     amount = fields.Monetary(string="To collect")
     status = fields.Selection(
-        [("ready", "Ready"), ("error", "Cannot send"), ("sent", "Sent"), ("failed", "Failed")], required=True
+        [
+            ("ready", "Ready"),
+            ("held", "Held"),
+            ("error", "Cannot send"),
+            ("sent", "Sent"),
+            ("failed", "Failed"),
+        ],
+        required=True,
     )
     message = fields.Char()

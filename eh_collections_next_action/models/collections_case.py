@@ -12,6 +12,7 @@ from odoo.addons.eh_account_ai_agent.tools import (
     guardrail_violation,
 )
 from odoo.addons.eh_collections_case.models.collections_action import OUTREACH_TYPES
+from odoo.addons.eh_collections_case.tools.holds import hold_sentence
 
 ACTIONS = [
     ("monitor", "Monitor"),
@@ -368,7 +369,18 @@ class CollectionsCase(models.Model):
         return wizard.action_preview()
 
     def _eh_ai_prepare_send_first_contact_email(self):
-        """The email composer on the case, filled in and waiting for the collector."""
+        """The email composer on the case, filled in and waiting for the collector;
+        a held customer (the case's one decision) gets no composer, only the reason."""
+        holds = self._reminder_holds()
+        if holds:
+            return _notify(
+                self.env._(
+                    "Held: %(why)s. A Collections Manager can still send a reminder with a reason "
+                    "(Send reminders).",
+                    why=hold_sentence(holds),
+                ),
+                "warning",
+            )
         subject = self.env._("Overdue invoices: %(customer)s", customer=self.partner_id.name)
         body = Markup("<p>%s</p><p>%s</p>") % (
             self.env._("Dear customer,"),

@@ -198,6 +198,7 @@ class CollectionsCase(models.Model):
         level = self.next_level_id or self.level_id
         if not level:
             raise UserError(self.env._("This case has no reminder level left to propose."))
+        self._check_may_remind()  # the one decision: no reminder is filed for a held customer
         Followup = self.env["eh.collections.followup"]
         reason = self.env._(
             "Proposed by %(agent)s (%(action)s): %(why)s",

@@ -1,5 +1,9 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.tools import email_normalize, formataddr
+
+from odoo.addons.eh_collections_case.tools.holds import ReminderHold
 
 from .mail_thread import eh_mail_headers
 from .res_company import COLLECTIONS_ALIAS
@@ -114,6 +118,41 @@ class CollectionsCase(models.Model):
             for case in self:
                 self.env["eh.collections.reply"]._eh_from_message(message, case=case)
         return result
+
+    # -- the one decision: a customer who wrote back is read before being chased ------
+
+    def _collect_reminder_holds(self, holds):
+        """A reply to review holds its customer's reminders until a person accepts or
+        rejects it, or for the company's days (`eh_collections_reply_hold_days`) from
+        the day it came."""
+        holds = super()._collect_reminder_holds(holds)
+        replies = (
+            self.env["eh.collections.reply"]
+            .sudo()
+            .search(
+                [("case_id", "in", self.ids), ("state", "=", "to_review")], order="received desc, id desc"
+            )
+        )
+        for reply in replies:
+            case = reply.case_id
+            days = case.company_id.eh_collections_reply_hold_days
+            if not days or any(hold.code == "reply" for hold in holds[case.id]):
+                continue
+            received = reply._eh_received_day()
+            until = received + timedelta(days=days - 1)
+            if until < case._today():
+                continue
+            holds[case.id].append(
+                ReminderHold(
+                    "reply",
+                    self.env._(
+                        "reply of %(date)s waiting to be read",
+                        date=case.company_id._eh_format_day(received),
+                    ),
+                    until,
+                )
+            )
+        return holds
 
     def _eh_reply_arrived(self, reply):
         """A reply to review weighs in My day at once."""

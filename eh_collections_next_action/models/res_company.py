@@ -32,13 +32,19 @@ class ResCompany(models.Model):
     eh_agent_webhook_secret = fields.Char(
         string="Agent service secret", groups="base.group_system", copy=False
     )
+    eh_collections_reply_hold_days = fields.Integer(
+        string="A reply holds reminders for (days)",
+        default=3,
+        help="A customer's reply waiting to be read holds that customer's reminders until a person "
+        "accepts or rejects it, or for this many days from the day it came.",
+    )
     eh_my_day_weight_promise_due = fields.Float(string="Promise due today", default=100.0)
     eh_my_day_weight_broken_promise = fields.Float(string="Broken promise", default=80.0)
     eh_my_day_weight_reminder_due = fields.Float(string="Reminder due", default=40.0)
     eh_my_day_weight_reply = fields.Float(string="Customer reply to review", default=90.0)
     eh_my_day_weight_exposure = fields.Float(string="Risk, amount and age", default=60.0)
 
-    @api.constrains("eh_ai_autonomy_max_amount", *MY_DAY_WEIGHTS)
+    @api.constrains("eh_ai_autonomy_max_amount", "eh_collections_reply_hold_days", *MY_DAY_WEIGHTS)
     def _check_eh_copilot_settings(self):
         for company in self:
             if company.eh_ai_autonomy_max_amount < 0:
@@ -47,6 +53,8 @@ class ResCompany(models.Model):
                 )
             if min(company[name] for name in MY_DAY_WEIGHTS) < 0:
                 raise ValidationError(self.env._("My day's weights cannot be negative."))
+            if company.eh_collections_reply_hold_days < 0:
+                raise ValidationError(self.env._("The days a reply holds reminders cannot be negative."))
 
     @api.model_create_multi
     def create(self, vals_list):

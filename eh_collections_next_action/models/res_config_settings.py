@@ -10,6 +10,9 @@ class ResConfigSettings(models.TransientModel):
     eh_ai_autonomy_max_amount = fields.Monetary(
         related="company_id.eh_ai_autonomy_max_amount", readonly=False
     )
+    eh_collections_reply_hold_days = fields.Integer(
+        related="company_id.eh_collections_reply_hold_days", readonly=False
+    )
     eh_my_day_weight_promise_due = fields.Float(
         related="company_id.eh_my_day_weight_promise_due", readonly=False
     )

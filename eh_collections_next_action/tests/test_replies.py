@@ -1,5 +1,5 @@
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
@@ -259,3 +259,62 @@ class TestCustomerReplies(ScriptedLLMMixin, DunningCommon):
         prompt = self.llm.requests[0]["json"]["messages"][-1]["content"]
         self.assertIn("We will pay on the 20th.", prompt)
         self.assertNotIn("Lorem", prompt)
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestReplyHoldsReminders(DunningCommon):
+    """A customer who wrote back is read before being chased: a reply to review holds
+    that customer's reminders on every path, until a person decides or for the
+    company's days; the control customer without a reply is reminded."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.alias_domain_id = cls.env["mail.alias.domain"].create({"name": DOMAIN})
+        cls.invoice_address.email = "edwin@gemini.example.com"
+        cls.post_invoice(1200, 40)
+        cls.post_invoice(700, 40, partner=cls.other_customer)
+
+    def setUp(self):
+        super().setUp()
+        self.refresh()
+        self.case = self.open_case()
+        self.env["mail.thread"].message_process(None, raw_mail("We will pay the full balance next Friday."))
+        self.reply = self.env["eh.collections.reply"].search([("case_id", "=", self.case.id)])
+        self.case.invalidate_recordset()
+
+    def test_a_reply_to_review_holds_the_cron_and_the_control_is_reminded(self):
+        self.assertEqual(self.reply.state, "to_review")
+        self.assertEqual(self.case.reminder_hold, "reply of Mar 15 waiting to be read")
+        self.assertEqual(self.case.next_followup_date, TODAY + timedelta(days=3))
+        self.run_cron()
+        [mail] = self.reminders()
+        self.assertIn("billing@lumber.example.com", mail["email_to"][0], "only the control")
+        self.reply.with_user(self.collector).action_reject("Already answered on the phone")
+        self.case.invalidate_recordset()
+        self.assertFalse(self.case.reminder_hold, "read: the customer may be reminded again")
+        self.run_cron()
+        self.assertTrue([m for m in self.reminders() if "edwin@gemini.example.com" in m["email_to"][0]])
+
+    def test_the_hold_lasts_the_companys_days(self):
+        with freeze_time(TODAY + timedelta(days=2)):
+            self.case.invalidate_recordset()
+            self.assertEqual(self.case.reminder_hold, "reply of Mar 15 waiting to be read")
+        with freeze_time(TODAY + timedelta(days=3)):
+            self.case.invalidate_recordset()
+            self.assertFalse(self.case.reminder_hold, "three days on, nobody read it: reminders go on")
+        self.company.eh_collections_reply_hold_days = 0
+        self.case.invalidate_recordset()
+        self.assertFalse(self.case.reminder_hold, "0 days: replies hold nothing")
+
+    def test_a_held_reminder_waiting_for_approval_is_not_sent(self):
+        self.company.eh_collections_send_mode = "approve"
+        self.reply.with_user(self.collector).action_reject("read")
+        self.run_cron()
+        followup = self.env["eh.collections.followup"].search([("case_id", "=", self.case.id)])
+        self.env["mail.thread"].message_process(None, raw_mail("Our accountant is checking invoice 42."))
+        followup.invalidate_recordset()
+        self.assertEqual(followup.hold_reason, "reply of Mar 15 waiting to be read")
+        with self.assertRaisesRegex(UserError, "Held: reply of Mar 15"):
+            followup.with_user(self.collector).action_send()

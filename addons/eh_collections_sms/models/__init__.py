@@ -3,5 +3,6 @@ from . import (
     collections_case,
     collections_followup_send,
     collections_level,
+    sms_sms,
     sms_template,
 )

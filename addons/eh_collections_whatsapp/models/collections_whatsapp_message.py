@@ -5,6 +5,8 @@ from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, models
 
+from odoo.addons.eh_collections_case.tools.holds import hold_sentence
+
 from ..tools import STATUS_ORDER, send_template, template_payload
 
 _logger = logging.getLogger(__name__)
@@ -49,6 +51,7 @@ class CollectionsWhatsappMessage(models.Model):
             ("delivered", "Delivered"),
             ("read", "Read"),
             ("failed", "Failed"),
+            ("held", "Held"),
         ],
         default="queued",
         required=True,
@@ -154,6 +157,10 @@ class CollectionsWhatsappMessage(models.Model):
                 )
             )
             return
+        why = self._held_because()
+        if why:
+            self._hold(why)
+            return
         result = send_template(
             company.eh_whatsapp_api_url,
             company.eh_whatsapp_phone_number_id,
@@ -170,6 +177,30 @@ class CollectionsWhatsappMessage(models.Model):
             self.env.ref("eh_collections_whatsapp.ir_cron_send_whatsapp")._trigger(at=again)
         else:
             self._fail(self._reason(result))
+
+    def _held_because(self):
+        """Why the customer may not be reminded now (the case's one decision, asked at
+        send time: a promise or a reply may have come since the message was queued),
+        or an empty string; a manager's override of its reminder lets it go."""
+        if self.followup_id.override_reason:
+            return ""
+        return hold_sentence(self.case_id._reminder_holds())
+
+    def _hold(self, why):
+        """Not sent, and no email instead: the customer is held. Logged on the case."""
+        self.write({"state": "held", "failure_reason": why})
+        self.case_id._log_action(
+            [
+                {
+                    "action_type": "follow_up",
+                    "level_id": self.level_id.id,
+                    "state": "skipped",
+                    "note": self.env._(
+                        "WhatsApp to %(number)s not sent: held (%(why)s).", number=self.number, why=why
+                    ),
+                }
+            ]
+        )
 
     def _reason(self, result):
         """Why the API did not take the message, in the user's words."""
@@ -221,7 +252,7 @@ class CollectionsWhatsappMessage(models.Model):
         the customer has nothing overdue left)."""
         self.ensure_one()
         case, followup = self.case_id, self.followup_id
-        if case.state != "open" or not case.reminder_line_ids:
+        if case.state != "open" or not case.reminder_line_ids or self._held_because():
             self.fallback = "none"
             return
         Send = self.env["eh.collections.followup.send"]
