@@ -159,13 +159,14 @@ class CollectionsCase(models.Model):
         )
 
     def _eh_amounts_to_settle(self):
-        """[(currency, amount)] of what a reminder lists, one total per currency: the
-        instalments reminded and the open credits, each in its own currency. What a
+        """[(currency, amount)] of what the customer owes, one total per currency: the
+        overdue instalments (an invoice held from reminders is still owed) and the open
+        credits, each in its own currency. What a
         customer reads never adds two currencies into one figure; the case's own
         totals (company currency) are the collector's."""
         self.ensure_one()
         totals = defaultdict(float)
-        for line in self.reminder_line_ids | self.credit_line_ids:
+        for line in self.overdue_line_ids | self.credit_line_ids:
             currency = line.currency_id or self.currency_id
             totals[currency] += line.amount_residual_currency if line.currency_id else line.amount_residual
         return [
