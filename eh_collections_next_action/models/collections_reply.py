@@ -24,6 +24,17 @@ KINDS = [
 PAYMENT_CLEARING_DAYS = 3
 # What a collector may change on a reply; the rest moves through its actions.
 SORTABLE = {"case_id"}
+# The reading a collector may correct while the reply waits to be reviewed.
+READING = {
+    "kind",
+    "promise_date",
+    "promise_amount",
+    "payment_date",
+    "payment_amount",
+    "return_date",
+    "dispute_reason",
+    "invoice_ids",
+}
 
 
 class CollectionsReply(models.Model):
@@ -51,14 +62,21 @@ class CollectionsReply(models.Model):
     received = fields.Datetime(readonly=True, default=fields.Datetime.now)
     message_id = fields.Many2one("mail.message", readonly=True, ondelete="set null")
     text = fields.Text(string="What the customer wrote", readonly=True)
-    kind = fields.Selection(KINDS, required=True, default="other", readonly=True, tracking=True)
-    promise_date = fields.Date(readonly=True)
-    promise_amount = fields.Monetary(readonly=True, help="Empty when the customer gave a date only.")
-    payment_date = fields.Date(string="Paid on", readonly=True)
-    payment_amount = fields.Monetary(string="Amount paid", readonly=True)
-    return_date = fields.Date(string="Back on", readonly=True)
-    dispute_reason = fields.Char(readonly=True)
-    invoice_ids = fields.Many2many("account.move", string="Invoices named", readonly=True, check_company=True)
+    kind = fields.Selection(KINDS, required=True, default="other", tracking=True)
+    promise_date = fields.Date(tracking=True)
+    promise_amount = fields.Monetary(
+        tracking=True,
+        help="Empty when the customer gave a date only or promised the whole balance: accepting it "
+        "promises what is owed then.",
+    )
+    payment_date = fields.Date(string="Paid on", tracking=True)
+    payment_amount = fields.Monetary(string="Amount paid", tracking=True)
+    return_date = fields.Date(string="Back on", tracking=True)
+    dispute_reason = fields.Char(tracking=True)
+    invoice_ids = fields.Many2many("account.move", string="Invoices named", check_company=True)
+    known_invoice_ids = fields.Many2many(
+        "account.move", compute="_compute_known_invoice_ids", string="Invoices it may name"
+    )
     source = fields.Selection(
         [("rules", "Rules"), ("llm", "LLM")], required=True, default="rules", readonly=True
     )
@@ -75,6 +93,11 @@ class CollectionsReply(models.Model):
     decided_by_id = fields.Many2one("res.users", string="Decided by", readonly=True)
     decided_at = fields.Datetime(readonly=True)
     summary = fields.Char(compute="_compute_summary", string="What it says")
+
+    @api.depends("case_id", "partner_id")
+    def _compute_known_invoice_ids(self):
+        for reply in self:
+            reply.known_invoice_ids = reply._eh_known_invoices()
 
     @api.depends("kind", "promise_date", "promise_amount", "payment_date", "payment_amount", "return_date")
     def _compute_summary(self):
@@ -325,6 +348,11 @@ class CollectionsReply(models.Model):
 
     def write(self, vals):
         if not self.env.context.get("eh_reply_method"):
+            if set(vals) <= READING:
+                self._eh_check_reading(vals)
+                result = super().write(vals)
+                self._eh_check_named_invoices()
+                return result
             refused = set(vals) - SORTABLE
             if refused:
                 raise UserError(
@@ -344,6 +372,22 @@ class CollectionsReply(models.Model):
                     reply.with_context(eh_reply_method=True).partner_id = reply.case_id.partner_id
                 reply._eh_read(str(reply.message_id.body or ""), {})
         return result
+
+    def _eh_check_reading(self, vals):
+        """A collector corrects what the reply was read to say, before deciding: only
+        while it waits to be reviewed."""
+        for reply in self:
+            if reply.state != "to_review":
+                raise UserError(
+                    self.env._("This reply was already %(state)s: its reading stays.", state=reply.state)
+                )
+        if any((vals.get(name) or 0) < 0 for name in ("promise_amount", "payment_amount")):
+            raise ValidationError(self.env._("An amount read from a reply cannot be negative."))
+
+    def _eh_check_named_invoices(self):
+        for reply in self:
+            if reply.invoice_ids - reply._eh_known_invoices():
+                raise ValidationError(self.env._("A reply names only open invoices of its customer."))
 
     @api.model_create_multi
     def create(self, vals_list):

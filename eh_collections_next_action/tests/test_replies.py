@@ -207,13 +207,28 @@ class TestCustomerReplies(ScriptedLLMMixin, DunningCommon):
         with self.assertRaisesRegex(ValidationError, "stays in the company it was sent to"):
             reply.with_user(self.collector).case_id = theirs
 
+    def test_the_reading_is_corrected_before_accept_and_stays_after(self):
+        self.process(raw_mail("We will pay the full balance next Friday."))
+        reply = self.case.eh_reply_ids.with_user(self.collector)
+        self.assertEqual(reply.kind, "promise")
+        self.assertFalse(reply.promise_amount, "the full balance: no amount read")
+        reply.write({"promise_amount": 500, "promise_date": TODAY + date.resolution * 10})
+        with self.assertRaisesRegex(ValidationError, "cannot be negative"):
+            reply.write({"promise_amount": -1})
+        reply.action_accept()
+        self.assertEqual(
+            (self.case.promise_amount, self.case.promise_date), (500, TODAY + date.resolution * 10)
+        )
+        with self.assertRaisesRegex(UserError, "already accepted: its reading stays"):
+            reply.write({"promise_amount": 900})
+
     def test_one_path_per_change_and_a_reason_to_reject(self):
         self.process(raw_mail("We will pay on the 20th."))
         reply = self.case.eh_reply_ids.with_user(self.collector)
         with self.assertRaisesRegex(UserError, "action_accept"):
-            reply.write({"kind": "dispute"})
-        with self.assertRaisesRegex(UserError, "action_accept"):
             reply.write({"state": "accepted"})
+        with self.assertRaisesRegex(UserError, "action_accept"):
+            reply.write({"kind": "dispute", "decided_by_id": self.collector.id})
         with self.assertRaisesRegex(UserError, "mail gateway"):
             self.Reply.with_user(self.collector).create({"company_id": self.company.id})
         with self.assertRaisesRegex(UserError, "needs a reason"):

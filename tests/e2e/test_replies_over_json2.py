@@ -52,7 +52,7 @@ def test_replies_change_only_through_their_buttons(admin_api, collector_api):
     [reply] = [r for r in replies(collector_api) if r["case_id"]][:1]
     for client in (collector_api, admin_api):
         with pytest.raises(ApiError) as refused:
-            client.call("eh.collections.reply", "write", ids=[reply["id"]], vals={"kind": "promise"})
+            client.call("eh.collections.reply", "write", ids=[reply["id"]], vals={"state": "accepted"})
         assert refused.value.name == "odoo.exceptions.UserError"
         assert "action_accept() or action_reject(reason)" in refused.value.message
         with pytest.raises(ApiError) as refused:
