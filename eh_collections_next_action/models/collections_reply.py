@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytz
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -251,11 +252,20 @@ class CollectionsReply(models.Model):
         pauses the reminders until the customer is back."""
         self._check_to_review()
         for reply in self:
-            getattr(reply, f"_eh_accept_{reply.kind}")()
+            done = getattr(reply, f"_eh_accept_{reply.kind}")()
             reply.with_context(eh_reply_method=True).write(
                 {"state": "accepted", "decided_by_id": self.env.uid, "decided_at": fields.Datetime.now()}
             )
+            reply._eh_say(self.env._("Accepted by %(user)s: %(done)s", user=self.env.user.name, done=done))
         return True
+
+    def _eh_say(self, sentence):
+        """What a decision did to the case, on the reply's chatter and the case's."""
+        self.ensure_one()
+        body = Markup("<p>%s</p>") % sentence
+        self.message_post(body=body, subtype_xmlid="mail.mt_note")
+        if self.case_id:
+            self.case_id.message_post(body=body, subtype_xmlid="mail.mt_note")
 
     def action_reject(self, reason):
         """Close the reply without applying it, saying why."""
@@ -273,6 +283,15 @@ class CollectionsReply(models.Model):
                 "decided_at": fields.Datetime.now(),
             }
         )
+        for reply in self:
+            reply._eh_say(
+                self.env._(
+                    "Rejected by %(user)s (%(reason)s): nothing changed on the case, and this reply no "
+                    "longer holds its reminders.",
+                    user=self.env.user.name,
+                    reason=reason,
+                )
+            )
         return True
 
     def action_open_reject(self):
@@ -297,16 +316,22 @@ class CollectionsReply(models.Model):
             raise UserError(
                 self.env._("The promised date has passed: log the promise by hand with a new date.")
             )
+        amount = self.promise_amount or case.total_overdue_amount
         case._log_action(
             [
                 {
                     "action_type": "promise",
                     "contact_made": True,
-                    "promise_amount": self.promise_amount or case.total_overdue_amount,
+                    "promise_amount": amount,
                     "promise_date": self.promise_date,
                     "note": self._eh_note(),
                 }
             ]
+        )
+        return self.env._(
+            "a promise of %(amount)s by %(date)s was logged on the case; reminders wait until then.",
+            amount=format_amount(self.env, amount, case.currency_id),
+            date=case.company_id._eh_format_day(self.promise_date),
         )
 
     def _eh_accept_dispute(self):
@@ -316,8 +341,12 @@ class CollectionsReply(models.Model):
             # The invoice's own Disputed flag, as a collector would tick it: logged on the
             # case, which takes its figures from the ledger again.
             invoices.sudo().write({"eh_disputed": True, "eh_dispute_reason": reason[:200]})
-        else:
-            self.case_id.action_dispute(reason)
+            return self.env._(
+                "%(invoices)s disputed; reminders leave them out.",
+                invoices=", ".join(invoices.mapped("name")),
+            )
+        self.case_id.action_dispute(reason)
+        return self.env._("the case is in dispute; reminders stop until it is resolved.")
 
     def _eh_accept_payment_sent(self):
         case = self.case_id
@@ -335,14 +364,23 @@ class CollectionsReply(models.Model):
                 }
             ]
         )
+        return self.env._(
+            "the payment is expected by %(date)s and logged as a promise; reminders wait for it.",
+            date=case.company_id._eh_format_day(expected),
+        )
 
     def _eh_accept_out_of_office(self):
         case = self.case_id
         if self.return_date and self.return_date - timedelta(days=1) > case._today() and not case.paused:
             case.action_pause(self._eh_note(), self.return_date - timedelta(days=1))
+            return self.env._(
+                "reminders are paused until %(date)s.",
+                date=case.company_id._eh_format_day(self.return_date - timedelta(days=1)),
+            )
+        return self.env._("nothing changed on the case (no return date ahead, or already paused).")
 
     def _eh_accept_other(self):
-        return None
+        return self.env._("nothing changed on the case.")
 
     # -- one path per change ----------------------------------------------------------
 

@@ -219,6 +219,9 @@ class TestCustomerReplies(ScriptedLLMMixin, DunningCommon):
         self.assertEqual(
             (self.case.promise_amount, self.case.promise_date), (500, TODAY + date.resolution * 10)
         )
+        said = "500.00 by Mar 25 was logged on the case"
+        self.assertTrue([m for m in reply.message_ids if said in str(m.body)], "Accept says what it did")
+        self.assertTrue([m for m in self.case.message_ids if said in str(m.body)], "on the case too")
         with self.assertRaisesRegex(UserError, "already accepted: its reading stays"):
             reply.write({"promise_amount": 900})
 
@@ -307,6 +310,8 @@ class TestReplyHoldsReminders(DunningCommon):
         [mail] = self.reminders()
         self.assertIn("billing@lumber.example.com", mail["email_to"][0], "only the control")
         self.reply.with_user(self.collector).action_reject("Already answered on the phone")
+        said = [m for m in self.reply.message_ids if "nothing changed on the case" in str(m.body)]
+        self.assertTrue(said, "Reject says what it did")
         self.case.invalidate_recordset()
         self.assertFalse(self.case.reminder_hold, "read: the customer may be reminded again")
         self.run_cron()
