@@ -86,11 +86,7 @@ class CollectionsFollowup(models.Model):
         pending = self.filtered(lambda f: f.state in ("to_approve", "to_send"))
         holds = pending.case_id._reminder_holds_by_case()
         for followup in self:
-            followup.hold_reason = (
-                hold_sentence(holds[followup.case_id.id])
-                if followup in pending
-                else followup.hold_reason or ""
-            )
+            followup.hold_reason = hold_sentence(holds[followup.case_id.id]) if followup in pending else ""
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -212,6 +208,8 @@ class CollectionsFollowup(models.Model):
         """A Collections Manager sends a held reminder, saying why: logged on the case
         with who, why and what held the customer, then sent once."""
         self._check_pending()
+        if not any(self.case_id._reminder_holds_by_case().values()):
+            return self.action_send()  # nothing holds the customer: no override to record
         self.case_id._check_may_remind(override_reason=reason)
         for followup in self:
             followup.case_id._log_hold_override(followup.display_name, reason)

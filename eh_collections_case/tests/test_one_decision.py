@@ -120,6 +120,14 @@ class TestOneDecision(DunningCommon):
         self.assertIn("not sent: held (promise of", skipped.note)
         self.assertFalse(self.case.action_ids.filtered(lambda a: a.action_type == "email"))
 
+    def test_send_anyway_on_a_free_customer_is_a_plain_send(self):
+        followup = self.queued_for_approval()
+        with self.mock_mail_gateway():
+            followup.with_user(self.collector).action_send_anyway("Just because")
+        self.assertEqual(followup.state, "sent")
+        self.assertFalse(followup.override_reason, "nothing held the customer: no override recorded")
+        self.assertFalse(self.case.action_ids.filtered(lambda a: a.action_type == "note"))
+
     def test_send_reminders_previews_held_and_sends_only_the_others(self):
         self.promise(self.case)
         cases = self.case | self.control
