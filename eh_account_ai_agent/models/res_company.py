@@ -24,9 +24,7 @@ class ResCompany(models.Model):
     eh_ai_api_key = fields.Char(string="AI API key", groups="base.group_system", copy=False)
     eh_ai_timeout = fields.Float(string="AI timeout (s)", default=8.0)
     eh_ai_cache_hours = fields.Integer(string="AI suggestion cache (hours)", default=24)
-    eh_ai_threshold_first_contact = fields.Integer(string="First contact (days)", default=30)
     eh_ai_threshold_phone = fields.Integer(string="Phone call (days)", default=45)
-    eh_ai_threshold_demand_letter = fields.Integer(string="Demand letter (days)", default=90)
     eh_ai_threshold_agency = fields.Integer(string="Collections agency (days)", default=120)
     eh_ai_threshold_agency_after_letter = fields.Integer(
         string="Days after the letter before an agency", default=14
@@ -63,9 +61,7 @@ class ResCompany(models.Model):
     @api.constrains(
         "eh_ai_timeout",
         "eh_ai_cache_hours",
-        "eh_ai_threshold_first_contact",
         "eh_ai_threshold_phone",
-        "eh_ai_threshold_demand_letter",
         "eh_ai_threshold_agency",
         "eh_ai_threshold_agency_after_letter",
         "eh_ai_threshold_write_off",
@@ -91,12 +87,11 @@ class ResCompany(models.Model):
         return lambda amount: format_amount(self.env, amount, self.currency_id)
 
     def _eh_ai_thresholds(self):
-        """The ladder's thresholds of this company (raises ValueError when incoherent)."""
+        """The thresholds of this company's steps that are not reminders (raises
+        ValueError when incoherent); the reminders are its dunning ladder's."""
         self.ensure_one()
         return Thresholds(
-            first_contact=self.eh_ai_threshold_first_contact,
             phone=self.eh_ai_threshold_phone,
-            demand_letter=self.eh_ai_threshold_demand_letter,
             agency=self.eh_ai_threshold_agency,
             agency_days_after_letter=self.eh_ai_threshold_agency_after_letter,
             write_off=self.eh_ai_threshold_write_off,

@@ -16,13 +16,7 @@ class ResConfigSettings(models.TransientModel):
     eh_ai_model = fields.Char(related="company_id.eh_ai_model", readonly=False)
     eh_ai_timeout = fields.Float(related="company_id.eh_ai_timeout", readonly=False)
     eh_ai_cache_hours = fields.Integer(related="company_id.eh_ai_cache_hours", readonly=False)
-    eh_ai_threshold_first_contact = fields.Integer(
-        related="company_id.eh_ai_threshold_first_contact", readonly=False
-    )
     eh_ai_threshold_phone = fields.Integer(related="company_id.eh_ai_threshold_phone", readonly=False)
-    eh_ai_threshold_demand_letter = fields.Integer(
-        related="company_id.eh_ai_threshold_demand_letter", readonly=False
-    )
     eh_ai_threshold_agency = fields.Integer(related="company_id.eh_ai_threshold_agency", readonly=False)
     eh_ai_threshold_agency_after_letter = fields.Integer(
         related="company_id.eh_ai_threshold_agency_after_letter", readonly=False

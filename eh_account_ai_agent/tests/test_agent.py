@@ -15,7 +15,14 @@ from odoo.addons.eh_account_ai_agent.tools import (
 
 from .llm_server import Reply, ScriptedLLMMixin, answer_json, anthropic_body
 
-SNAPSHOT = CaseSnapshot(days_overdue=95, total_overdue=4200.0, followup_count=1)
+# 95 days overdue, the ladder's letter level due: the step is the demand letter.
+SNAPSHOT = CaseSnapshot(
+    days_overdue=95,
+    total_overdue=4200.0,
+    followup_count=1,
+    reminder_due_tone="final",
+    reminder_due_letter=True,
+)
 
 
 @tagged("post_install", "-at_install")

@@ -56,7 +56,7 @@ class TestAiSettings(ScriptedLLMMixin, TransactionCase):
             self.company.eh_ai_threshold_agency_after_letter = -3
         self.company.eh_ai_threshold_agency_after_letter = 0
         with self.assertRaisesRegex(ValidationError, "thresholds must rise"):
-            self.company.write({"eh_ai_threshold_phone": 20, "eh_ai_threshold_first_contact": 30})
+            self.company.write({"eh_ai_threshold_phone": 130, "eh_ai_threshold_agency": 120})
 
     def test_connection_ok_is_audited(self):
         self.configure(eh_ai_api_key_input="sk-live-abcdefgh1234")

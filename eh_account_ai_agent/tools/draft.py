@@ -15,11 +15,10 @@ from dataclasses import dataclass
 
 from .ladder import CallClock, CallTrace
 from .providers import ProviderError
-from .snapshot import CaseSnapshot
+from .snapshot import TONES, CaseSnapshot
 from .suggest import load_json_object
 
 DRAFT_PROMPT_VERSION = "reminder-draft-v1"
-TONES = ("courteous", "firm", "final")
 LIMITS = {"subject": 120, "opening": 700, "closing": 400}
 _LANG = re.compile(r"[a-z]{2,3}(_[A-Z]{2}|@latin)?")
 # Facts only Odoo may write, and anything that is not plain prose.

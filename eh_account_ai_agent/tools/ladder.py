@@ -1,4 +1,5 @@
-"""The deterministic dunning ladder: eight rules, first match wins.
+"""The deterministic next step: eight rules, first match wins; the reminders among
+them are the dunning ladder's.
 
 The same guardrails judge the ladder's own answers and any LLM's second opinion,
 so an LLM can explain the ladder's step, or offer another allowed one beside it, but
@@ -83,18 +84,20 @@ Money = Callable[[float], str]
 def deterministic_suggest(
     snapshot: CaseSnapshot, thresholds: Thresholds, money: Money | None = None
 ) -> Suggestion:
-    """The ladder's answer for a case, its rationale in words with the amount written
-    by `money`. Rules, in order:
+    """The next step for a case, its rationale in words with the amount written by
+    `money`. Reminders are the dunning ladder's: a reminder step is suggested when
+    the ladder has a level due (`reminder_due_tone`), never from days alone; the
+    thresholds decide only the steps that are not reminders. Rules, in order:
 
     1. active payment plan or promise: monitor;
     (an open dispute: manual review, before any escalation;)
     2. lapsed, unkept promise: escalate the broken promise;
     3. at the write-off threshold: write-off review;
     4. at the agency threshold, a demand letter sent long enough ago: agency referral;
-    5. at the demand-letter threshold, no letter yet: send the demand letter;
-    6. at the phone threshold, followed up before, no letter yet: phone call;
-    7. at the first-contact threshold, never followed up: first contact email;
-    8. anything else: manual review.
+    5. the ladder's letter level due: send the demand letter;
+    6. another level of the ladder due: send that reminder;
+    7. at the phone threshold, followed up before, no letter yet: phone call;
+    8. anything else: manual review (the ladder waits for its next day).
     """
     days, t = snapshot.days_overdue, thresholds
     overdue = money(snapshot.total_overdue) if money else f"{snapshot.total_overdue:,.2f} {snapshot.currency}"
@@ -153,13 +156,26 @@ def deterministic_suggest(
             f"(at least {t.agency_days_after_letter}) without payment.",
             "R4_agency",
         )
-    if days >= t.demand_letter and not snapshot.demand_letter_sent:
+    if snapshot.reminder_due_letter:
         return Suggestion(
             Action.SEND_DEMAND_LETTER,
             Priority.HIGH,
-            f"Send the demand letter: {days} days overdue reaches the {t.demand_letter}-day "
-            f"demand-letter threshold and no demand letter was sent; {overdue} overdue.",
+            f"Send the demand letter: the ladder's letter level is due at {days} days overdue, "
+            f"with {overdue} overdue.",
             "R5_demand_letter",
+        )
+    if snapshot.reminder_due_tone:
+        after = (
+            "the first one"
+            if snapshot.followup_count == 0
+            else f"after {snapshot.followup_count} follow-up(s) without payment"
+        )
+        return Suggestion(
+            Action.SEND_FIRST_CONTACT_EMAIL,
+            Priority.HIGH if snapshot.reminder_due_tone == "final" else Priority.MEDIUM,
+            f"Send the reminder: the ladder's {snapshot.reminder_due_tone} level is due at {days} days "
+            f"overdue, {after}; {overdue} overdue.",
+            "R6_reminder",
         )
     if days >= t.phone and snapshot.followup_count > 0 and not snapshot.demand_letter_sent:
         return Suggestion(
@@ -167,15 +183,7 @@ def deterministic_suggest(
             Priority.MEDIUM,
             f"Call the customer: {days} days overdue reaches the {t.phone}-day phone threshold after "
             f"{snapshot.followup_count} follow-up(s) without payment; call the customer.",
-            "R6_phone",
-        )
-    if days >= t.first_contact and snapshot.followup_count == 0:
-        return Suggestion(
-            Action.SEND_FIRST_CONTACT_EMAIL,
-            Priority.MEDIUM,
-            f"Send the first reminder: {days} days overdue reaches the {t.first_contact}-day "
-            "first-contact threshold and the customer was never followed up.",
-            "R7_first_contact",
+            "R7_phone",
         )
     return Suggestion(Action.MANUAL_REVIEW, Priority.LOW, _waiting_rationale(snapshot, t), "R8_manual_review")
 
@@ -189,14 +197,14 @@ def _waiting_rationale(snapshot: CaseSnapshot, t: Thresholds) -> str:
             f"Review by hand: the demand letter went out{wait}; at {days} days overdue, wait for "
             f"the {t.agency}-day agency threshold and {t.agency_days_after_letter} days after the letter."
         )
-    if days < t.first_contact:
+    if snapshot.followup_count == 0:
         return (
-            f"Review by hand: {days} days overdue is under the {t.first_contact}-day first-contact "
-            "threshold; nothing to do yet."
+            f"Review by hand: {days} days overdue and no reminder due yet; the ladder sends the first one "
+            "on its day."
         )
     return (
-        f"Review by hand: {days} days overdue after {snapshot.followup_count} follow-up(s) sits "
-        f"between thresholds (phone at {t.phone}, demand letter at {t.demand_letter}); review by hand."
+        f"Review by hand: {days} days overdue after {snapshot.followup_count} follow-up(s); no reminder "
+        f"is due yet and the phone threshold is {t.phone} days."
     )
 
 
@@ -231,6 +239,9 @@ def guardrail_violation(action: str, snapshot: CaseSnapshot, thresholds: Thresho
             return f"refer_to_collections_agency under {wait} days after the letter"
     if action == Action.WRITE_OFF_REVIEW and snapshot.days_overdue < thresholds.write_off:
         return f"write_off_review under the {thresholds.write_off}-day threshold"
-    if action == Action.SEND_DEMAND_LETTER and snapshot.days_overdue < thresholds.phone:
-        return f"send_demand_letter under the {thresholds.phone}-day phone threshold"
+    # Reminders are the dunning ladder's: only the step its due level sends.
+    if action == Action.SEND_DEMAND_LETTER and not snapshot.reminder_due_letter:
+        return "send_demand_letter while the ladder's letter level is not due"
+    if action == Action.SEND_FIRST_CONTACT_EMAIL and not snapshot.reminder_due_tone:
+        return "send_first_contact_email while the ladder has no reminder due"
     return None

@@ -4,6 +4,9 @@ import hashlib
 import json
 from dataclasses import dataclass, fields
 
+# The tones of a dunning level, from the first reminder to the last.
+TONES = ("courteous", "firm", "final")
+
 
 @dataclass(frozen=True)
 class CaseSnapshot:
@@ -13,6 +16,11 @@ class CaseSnapshot:
     address or free text, so it can be sent to an LLM provider and hashed as the key
     of a cached suggestion. `followup_count` counts the reminders, calls, meetings and
     messages sent to the customer (the case's follow-ups), whether or not it answered.
+
+    The reminders are the dunning ladder's: `reminder_due_tone` is the tone of the
+    ladder's level due today ("courteous", "firm" or "final"), None when none is due
+    or the customer may not be reminded now; `reminder_due_letter` says that level
+    sends the demand letter.
     """
 
     days_overdue: int
@@ -30,6 +38,8 @@ class CaseSnapshot:
     last_action_type: str | None = None
     days_since_last_action: int | None = None
     active_payment_plan: bool = False
+    reminder_due_tone: str | None = None
+    reminder_due_letter: bool = False
 
     def __post_init__(self):
         if self.days_overdue < 0:
@@ -38,6 +48,10 @@ class CaseSnapshot:
             raise ValueError("followup_count cannot be negative")
         if self.risk_score is not None and not 0 <= self.risk_score <= 100:
             raise ValueError("risk_score must be between 0 and 100")
+        if self.reminder_due_tone not in (None, *TONES):
+            raise ValueError(f"reminder_due_tone must be one of {', '.join(TONES)} or None")
+        if self.reminder_due_letter and not self.reminder_due_tone:
+            raise ValueError("reminder_due_letter needs the tone of the level due")
 
     def as_dict(self) -> dict:
         """The snapshot as plain JSON-ready values (what a provider is sent)."""
@@ -53,20 +67,17 @@ class CaseSnapshot:
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Days-overdue thresholds of the ladder, set per company."""
+    """Days-overdue thresholds of the steps that are not reminders, set per company
+    (the reminders, first one and demand letter included, are the dunning ladder's)."""
 
-    first_contact: int = 30
     phone: int = 45
-    demand_letter: int = 90
     agency: int = 120
     agency_days_after_letter: int = 14
     write_off: int = 200
 
     def __post_init__(self):
-        ladder = (self.first_contact, self.phone, self.demand_letter, self.agency, self.write_off)
-        if any(days < 0 for days in (*ladder, self.agency_days_after_letter)):
+        steps = (self.phone, self.agency, self.write_off)
+        if any(days < 0 for days in (*steps, self.agency_days_after_letter)):
             raise ValueError("thresholds cannot be negative")
-        if list(ladder) != sorted(ladder):
-            raise ValueError(
-                "thresholds must rise: first contact <= phone <= demand letter <= agency <= write-off"
-            )
+        if list(steps) != sorted(steps):
+            raise ValueError("thresholds must rise: phone <= agency <= write-off")

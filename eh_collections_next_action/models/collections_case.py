@@ -3,7 +3,7 @@ from typing import NamedTuple
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-from odoo.tools import SQL, format_amount
+from odoo.tools import SQL
 
 from odoo.addons.eh_account_ai_agent.tools import (
     PROMPT_VERSION,
@@ -12,7 +12,6 @@ from odoo.addons.eh_account_ai_agent.tools import (
     guardrail_violation,
 )
 from odoo.addons.eh_collections_case.models.collections_action import OUTREACH_TYPES
-from odoo.addons.eh_collections_case.tools.holds import hold_sentence
 
 ACTIONS = [
     ("monitor", "Monitor"),
@@ -21,7 +20,7 @@ ACTIONS = [
     ("refer_to_collections_agency", "Refer to agency"),
     ("send_demand_letter", "Send demand letter"),
     ("phone_call", "Phone call"),
-    ("send_first_contact_email", "First contact email"),
+    ("send_first_contact_email", "Send the reminder"),
     ("manual_review", "Manual review"),
 ]
 PRIORITIES = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
@@ -54,6 +53,9 @@ SNAPSHOT_DEPENDS = (
     "action_ids",
     "partner_id.eh_risk_score",
     "company_id",
+    # The reminder steps are the dunning ladder's: its level due today.
+    "next_level_id",
+    "next_followup_date",
 )
 
 
@@ -138,6 +140,7 @@ class CollectionsCase(models.Model):
             )
         )
         today_of = {company.id: company._eh_collections_today() for company in cases.company_id}
+        due_level = cases._eh_ai_due_levels()
         snapshots = {}
         for row in rows:
             today = today_of[row["company_id"]]
@@ -164,8 +167,17 @@ class CollectionsCase(models.Model):
                 last_action_type=last_any[0] if last_any else None,
                 days_since_last_action=_days(today, last_any[1][1]) if last_any else None,
                 active_payment_plan=row["active_payment_plan"],
+                reminder_due_tone=due_level[row["id"]].tone or None,
+                reminder_due_letter=bool(due_level[row["id"]].channel_letter),
             )
         return snapshots
+
+    def _eh_ai_due_levels(self):
+        """{case id: the ladder's level due today}, empty when none is due or the one
+        decision holds the customer: the reminder steps of the next action are the
+        ones the follow-up cron sends."""
+        holds = self._reminder_holds_by_case()
+        return {case.id: case._due_level(holds[case.id]) for case in self}
 
     # -- live suggestion ------------------------------------------------------
 
@@ -363,48 +375,19 @@ class CollectionsCase(models.Model):
     def _eh_ai_prepare_send_demand_letter(self):
         """The demand letter of the customer's strategy, previewed in Send reminders
         and waiting for a click; the Statement of Account letter when it has none."""
-        wizard = self.env["eh.collections.send.reminders"].create(
-            {"case_ids": [Command.set(self.ids)], "purpose": "letter"}
-        )
-        return wizard.action_preview()
+        return self._eh_ai_preview_reminder("letter")
 
     def _eh_ai_prepare_send_first_contact_email(self):
-        """The email composer on the case, filled in and waiting for the collector;
-        a held customer (the case's one decision) gets no composer, only the reason."""
-        holds = self._reminder_holds()
-        if holds:
-            return _notify(
-                self.env._(
-                    "Held: %(why)s. A Collections Manager can still send a reminder with a reason "
-                    "(Send reminders).",
-                    why=hold_sentence(holds),
-                ),
-                "warning",
-            )
-        subject = self.env._("Overdue invoices: %(customer)s", customer=self.partner_id.name)
-        body = Markup("<p>%s</p><p>%s</p>") % (
-            self.env._("Dear customer,"),
-            self.env._(
-                "Our records show %(amount)s overdue for up to %(days)s days. Please settle it or tell us "
-                "when payment will be made.",
-                amount=format_amount(self.env, self.total_overdue_amount, self.currency_id),
-                days=self.days_overdue_max,
-            ),
+        """The ladder's reminder due, previewed in Send reminders and waiting for a
+        click: the level's own template, subject and tone, as the follow-up cron would
+        send it (a held customer shows *Held* with the reason, and is not sent)."""
+        return self._eh_ai_preview_reminder("next")
+
+    def _eh_ai_preview_reminder(self, purpose):
+        wizard = self.env["eh.collections.send.reminders"].create(
+            {"case_ids": [Command.set(self.ids)], "purpose": purpose}
         )
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "mail.compose.message",
-            "view_mode": "form",
-            "target": "new",
-            "context": {
-                "default_model": self._name,
-                "default_res_ids": self.ids,
-                "default_subject": subject,
-                "default_body": body,
-                "default_partner_ids": self.partner_id.ids,
-                "default_composition_mode": "comment",
-            },
-        }
+        return wizard.action_preview()
 
     def _eh_ai_prepare_phone_call(self):
         return self._eh_ai_schedule(

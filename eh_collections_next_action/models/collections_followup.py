@@ -43,9 +43,17 @@ class CollectionsFollowup(models.Model):
     def _queue_ai_draft(self, case, level, draft, reason=None, rule=None):
         """The AI draft of `level` for `case`, made by the Collections AI user: to
         approve with a `reason`, else sent by the autonomy `rule`. A reminder of that
-        level already waiting for approval takes the draft instead."""
+        level already waiting for approval takes the draft instead. The subject is the
+        level's own, in the customer's language (the AI writes the prose around the
+        facts, the level names the step), the AI's only when the level has no template."""
+        template = level.mail_template_id.with_context(eh_level_id=level.id)
+        subject = (
+            template._render_field("subject", case.ids, compute_lang=True)[case.id]
+            if template
+            else draft.subject
+        )
         values = {
-            "subject": draft.subject,
+            "subject": subject,
             "body_html": case._eh_ai_draft_body(draft),
             "ai_generated": True,
             "reason": reason,

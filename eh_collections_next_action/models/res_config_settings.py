@@ -1,4 +1,6 @@
-from odoo import fields, models
+from markupsafe import Markup
+
+from odoo import api, fields, models
 
 from odoo.addons.eh_account_ai_agent.models.res_config_settings import secret_hint
 
@@ -30,6 +32,72 @@ class ResConfigSettings(models.TransientModel):
     eh_agent_webhook_secret_hint = fields.Char(
         string="Shared secret", compute="_compute_eh_agent_webhook_secret_hint", groups="base.group_system"
     )
+
+    eh_collections_step_timeline = fields.Html(
+        string="Reminders and steps", compute="_compute_eh_collections_step_timeline", sanitize=False
+    )
+
+    @api.depends(
+        "company_id",
+        "eh_ai_threshold_phone",
+        "eh_ai_threshold_agency",
+        "eh_ai_threshold_agency_after_letter",
+        "eh_ai_threshold_write_off",
+    )
+    def _compute_eh_collections_step_timeline(self):
+        """One timeline by days overdue: the default strategy's reminder levels (the
+        ladder decides every reminder) between the next action's other steps (these
+        thresholds decide only a call, an agency referral and a write-off review)."""
+        Sender = self.env["eh.collections.followup.send"]
+        for settings in self:
+            company = settings.company_id
+            strategy = self.env["eh.collections.strategy"].search(
+                [("company_id", "=", company.id), ("is_default", "=", True)], limit=1
+            )
+            ladder = self.env._("Ladder: %(strategy)s", strategy=strategy.name or "")
+            rows = [
+                (
+                    level.days_overdue,
+                    0,
+                    self.env._(
+                        "%(level)s (%(channels)s)",
+                        level=level.name,
+                        channels=", ".join(Sender._channel_labels(level)),
+                    ),
+                    ladder,
+                )
+                for level in strategy.level_ids.sorted("sequence")
+                if not level._is_predue()
+            ]
+            step = self.env._("Next action")
+            rows += [
+                (
+                    settings.eh_ai_threshold_phone,
+                    1,
+                    self.env._("Phone call, when no reminder is due and none was paid"),
+                    step,
+                ),
+                (
+                    settings.eh_ai_threshold_agency,
+                    1,
+                    self.env._(
+                        "Collections agency, %(days)s days after the demand letter",
+                        days=settings.eh_ai_threshold_agency_after_letter,
+                    ),
+                    step,
+                ),
+                (settings.eh_ai_threshold_write_off, 1, self.env._("Write-off review"), step),
+            ]
+            body = Markup("").join(
+                Markup(
+                    "<tr><td class='text-end pe-3'>%s</td><td>%s</td><td class='text-muted ps-3'>%s</td></tr>"
+                )
+                % (self.env._("%(days)s days", days=days), what, who)
+                for days, _order, what, who in sorted(rows, key=lambda row: row[:2])
+            )
+            settings.eh_collections_step_timeline = (
+                Markup("<table class='table table-sm mb-0'>%s</table>") % body
+            )
 
     def _compute_eh_agent_webhook_secret_hint(self):
         for settings in self:

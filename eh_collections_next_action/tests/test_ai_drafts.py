@@ -44,7 +44,10 @@ class TestAiDrafts(ScriptedLLMMixin, DunningCommon):
         body = str(followup.body_html)
         for fact in (OPENING, CLOSING, self.invoice.name, "1,000.00", self.invoice.eh_pay_url, "Gemini"):
             self.assertIn(fact, body)
-        self.assertEqual(followup.subject, "Your overdue invoices")
+        # The level names the step: its subject, never the AI's softer one.
+        level_subject = self.firm.mail_template_id._render_field("subject", self.case.ids)[self.case.id]
+        self.assertIn("Second reminder", level_subject)
+        self.assertEqual(followup.subject, level_subject)
         prompt = json.loads(self.llm.requests[0]["json"]["messages"][1]["content"])
         self.assertEqual((prompt["tone"], prompt["language"]), ("firm", "en_US"))
         self.assertNotIn("Gemini", json.dumps(self.llm.requests[0]["json"]), "no name leaves Odoo")
@@ -56,7 +59,7 @@ class TestAiDrafts(ScriptedLLMMixin, DunningCommon):
         self.assertEqual(
             (row.ai_generated, row.user_id, followup.decided_by_id), (True, self.collector, self.collector)
         )
-        mail = self.env["mail.mail"].search([("subject", "=", "Your overdue invoices")])
+        mail = self.env["mail.mail"].search([("subject", "=", level_subject)])
         self.assertIn(OPENING, str(mail.body_html))
         self.assertIn("drafted with the help of AI", str(mail.body_html))
         # The latest chatter note (the stage's move to Reminded is a tracking line without a body).

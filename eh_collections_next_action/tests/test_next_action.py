@@ -1,3 +1,4 @@
+import re
 from contextlib import closing
 from datetime import datetime, time, timedelta
 from unittest.mock import patch
@@ -52,12 +53,26 @@ class TestNextAction(CollectionsCommon):
         self.assertEqual(self.suggested(case), "send_demand_letter")
         self.assertEqual(case.eh_ai_suggested_priority, "high")
 
+    def send_the_letter(self, case):
+        wizard = self.env["eh.collections.send.reminders"].create(
+            {"case_ids": [(6, 0, case.ids)], "purpose": "letter"}
+        )
+        wizard.action_preview()
+        wizard.action_send()
+        case.invalidate_recordset()
+
     def test_letter_is_read_from_the_log_then_agency(self):
         case = self.case(130)
-        case._log_action([{"action_type": "letter", "date": days_ago(10)}])
-        self.assertEqual(self.suggested(case), "manual_review")  # letter 10 days ago: wait
-        case._log_action([{"action_type": "letter", "date": days_ago(20)}])
-        self.assertEqual(self.suggested(case), "manual_review")  # the latest letter counts
+        self.assertEqual(self.suggested(case), "send_demand_letter", "the ladder's letter level is due")
+        self.send_the_letter(case)
+        self.assertEqual(case.level_id.name, "Demand letter")
+        self.assertEqual(self.suggested(case), "manual_review")  # the letter just went out: wait
+        with freeze_time(TODAY + timedelta(days=13)):
+            self.assertEqual(self.suggested(case), "manual_review")  # 13 days: still waiting
+        with freeze_time(TODAY + timedelta(days=14)):
+            self.assertEqual(self.suggested(case), "refer_to_collections_agency")
+        # A letter logged by hand is read from the log as the letter: 20 days on, the
+        # agency step comes before the ladder's letter level.
         other = self.case(130, partner=self.other_customer)
         other._log_action([{"action_type": "letter", "date": days_ago(20)}])
         self.assertEqual(self.suggested(other), "refer_to_collections_agency")
@@ -97,10 +112,28 @@ class TestNextAction(CollectionsCommon):
         )
         self.other_customer.with_company(self.company).eh_collections_strategy_id = vip_strategy
         vip = self.case(95, partner=self.other_customer)
-        self.assertEqual(self.suggested(vip), "send_demand_letter")
+        # One ladder: the VIP strategy has no letter level, so its firm reminder is the step.
+        self.assertEqual(self.suggested(vip), "send_first_contact_email")
+        self.assertIn("the ladder's firm level is due at 95 days", vip.eh_ai_suggestion_rationale)
         self.assertIn("Next reminder: Firm reminder today", vip.eh_ai_suggestion_rationale)
         vip.action_pause("Waiting for the auditor")
         self.assertIn("once the case is resumed", vip.eh_ai_suggestion_rationale)
+
+    def test_settings_show_the_ladder_and_the_other_steps_in_one_timeline(self):
+        settings = self.env["res.config.settings"].create({"eh_ai_threshold_phone": 50})
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", str(settings.eh_collections_step_timeline)))
+        steps = [
+            "7 days Courteous reminder (Email) Ladder: Standard B2B",
+            "30 days Firm reminder (Email) Ladder: Standard B2B",
+            "50 days Phone call, when no reminder is due and none was paid Next action",
+            "60 days Final notice (Email, Call) Ladder: Standard B2B",
+            "90 days Demand letter (Letter, Email, Call) Ladder: Standard B2B",
+            "120 days Collections agency, 14 days after the demand letter Next action",
+            "200 days Write-off review Next action",
+        ]
+        positions = [text.find(step) for step in steps]
+        self.assertNotIn(-1, positions, text)
+        self.assertEqual(positions, sorted(positions), "one timeline, by days overdue")
 
     def prepared(self, case):
         """What *Prepare this step* did: the action it returned and the new activity."""
@@ -202,7 +235,9 @@ class TestNextAction(CollectionsCommon):
         queries_for(cases, form)  # warm the registry's caches (access rules, ...) once
         one, fifty = queries_for(cases[:1], kanban), queries_for(cases, kanban)
         self.assertEqual(one, fifty)
-        self.assertLessEqual(fifty, 10)
+        # The case figures, the history, and the ladder's level due (strategies,
+        # levels, the one decision's holds): the reminder steps are the ladder's.
+        self.assertLessEqual(fifty, 13)
         # The rationale adds the ladder's outlook (strategies, levels, history), batched too.
         self.assertEqual(queries_for(cases[:1], form), queries_for(cases, form))
 
@@ -375,8 +410,14 @@ class TestNextActionWithProvider(ScriptedLLMMixin, CollectionsCommon):
         self.assertIn("letter", self.case.action_ids.mapped("action_type"))
         self.assertEqual(self.case.eh_ai_suggested_action, "manual_review", "the letter is out: wait")
 
-    def test_prepare_first_contact_opens_a_composer(self):
+    def test_prepare_the_reminder_previews_the_ladders_level(self):
+        """One ladder: the next action's reminder is the level the cron sends, with
+        its own template (no subject of the copilot's)."""
         case = self.overdue_case_for(self.other_customer, 35)
+        self.assertEqual(case.eh_ai_suggested_action, "send_first_contact_email")
+        self.assertIn("the ladder's firm level is due at 35 days", case.eh_ai_suggestion_rationale)
         action = case.with_user(self.collector).action_eh_ai_prepare_step()
-        self.assertEqual(action["res_model"], "mail.compose.message")
-        self.assertIn("Overdue invoices", action["context"]["default_subject"])
+        wizard = self.env["eh.collections.send.reminders"].browse(action["res_id"])
+        self.assertEqual((wizard.line_ids.level_id, wizard.line_ids.status), (case.next_level_id, "ready"))
+        self.assertEqual(wizard.line_ids.template_id, case.next_level_id.mail_template_id)
+        self.assertEqual(case.next_level_id.name, "Firm reminder")

@@ -38,9 +38,17 @@ STATES = {
     "R4 agency": CaseSnapshot(
         150, 4000.0, followup_count=4, demand_letter_sent=True, days_since_demand_letter=30
     ),
-    "R5 demand letter": CaseSnapshot(95, 12500.0, followup_count=2, days_since_last_followup=12),
-    "R6 phone": CaseSnapshot(50, 800.0, followup_count=1, days_since_last_followup=8),
-    "R7 first contact": CaseSnapshot(35, 800.0),
+    "R5 demand letter": CaseSnapshot(
+        95,
+        12500.0,
+        followup_count=2,
+        days_since_last_followup=12,
+        reminder_due_tone="final",
+        reminder_due_letter=True,
+    ),
+    "R6 reminder": CaseSnapshot(35, 800.0, reminder_due_tone="courteous"),
+    "R6 later reminder": CaseSnapshot(62, 800.0, followup_count=2, reminder_due_tone="final"),
+    "R7 phone": CaseSnapshot(50, 800.0, followup_count=1, days_since_last_followup=8),
     "R8 too early": CaseSnapshot(5, 800.0),
     "R8 between thresholds": CaseSnapshot(40, 800.0, followup_count=1),
     "R8 after the letter": CaseSnapshot(
@@ -127,7 +135,7 @@ def test_no_answer_ever_changes_the_action_or_priority(llm, kind):
                 assert opinion.action != ladder.action
                 assert guardrail_violation(opinion.action.value, snapshot, T) is None
                 assert result.rationale == ladder.rationale
-    assert seen == len(STATES) * len(answers) == 12 * 42
+    assert seen == len(STATES) * len(answers) == 13 * 42
     assert (changed, exceptions) == ([], [])
 
 
@@ -194,7 +202,7 @@ def test_a_forbidden_step_falls_back_with_the_guardrail_named():
     ("text", "invented"),
     [
         ("95 days and 12,500.00 overdue after 2 reminders.", []),
-        ("12.500,00 overdue: past the 90-day threshold.", []),
+        ("12.500,00 overdue: past the 120-day threshold.", []),
         ("12500 overdue for 95 days; 12 days since the last reminder.", []),
         ("They owe 13,000.00.", ["13,000.00"]),
         ("Overdue since 2025, 96 days.", ["2025", "96"]),

@@ -1,4 +1,5 @@
-"""The eight-rule ladder at every threshold boundary, and what overrides what."""
+"""The eight rules at every threshold boundary, what overrides what, and the reminders
+that only the dunning ladder makes due."""
 
 import pytest
 
@@ -15,13 +16,22 @@ def ladder(days, **flags):
     ("days", "flags", "action", "priority"),
     [
         (29, {}, "manual_review", "low"),
-        (30, {}, "send_first_contact_email", "medium"),
+        (300, {}, "write_off_review", "high"),
+        (30, {"reminder_due_tone": "courteous"}, "send_first_contact_email", "medium"),
         (44, {"followup_count": 1}, "manual_review", "low"),
         (45, {"followup_count": 1}, "phone_call", "medium"),
         (89, {"followup_count": 2}, "phone_call", "medium"),
-        (90, {"followup_count": 2}, "send_demand_letter", "high"),
-        (89, {}, "send_first_contact_email", "medium"),
-        (90, {}, "send_demand_letter", "high"),
+        # Days alone never make a reminder due: the ladder's level does.
+        (95, {"followup_count": 2}, "phone_call", "medium"),
+        (95, {}, "manual_review", "low"),
+        (60, {"followup_count": 2, "reminder_due_tone": "firm"}, "send_first_contact_email", "medium"),
+        (60, {"followup_count": 2, "reminder_due_tone": "final"}, "send_first_contact_email", "high"),
+        (
+            90,
+            {"followup_count": 2, "reminder_due_tone": "final", "reminder_due_letter": True},
+            "send_demand_letter",
+            "high",
+        ),
         (
             119,
             {"followup_count": 3, "demand_letter_sent": True, "days_since_demand_letter": 30},
@@ -34,7 +44,12 @@ def ladder(days, **flags):
             "refer_to_collections_agency",
             "high",
         ),
-        (120, {"followup_count": 3}, "send_demand_letter", "high"),
+        (
+            120,
+            {"followup_count": 3, "reminder_due_tone": "final", "reminder_due_letter": True},
+            "send_demand_letter",
+            "high",
+        ),
         (
             130,
             {"followup_count": 3, "demand_letter_sent": True, "days_since_demand_letter": 13},
@@ -59,7 +74,7 @@ def ladder(days, **flags):
             "write_off_review",
             "high",
         ),
-        (200, {}, "write_off_review", "high"),
+        (200, {"reminder_due_tone": "final"}, "write_off_review", "high"),
     ],
 )
 def test_rule_boundaries(days, flags, action, priority):
@@ -94,22 +109,24 @@ def test_broken_promise_before_write_off():
 
 
 def test_rationale_names_rule_and_amount():
-    result = ladder(95, followup_count=1)
-    assert result.rationale.startswith("Send the demand letter: ")
-    assert "90-day" in result.rationale
+    result = ladder(95, followup_count=1, reminder_due_tone="final", reminder_due_letter=True)
+    assert result.rationale.startswith("Send the demand letter: the ladder's letter level is due ")
     assert "5,000.00 USD" in result.rationale
+    result = ladder(35, followup_count=1, reminder_due_tone="firm")
+    assert result.rationale.startswith("Send the reminder: the ladder's firm level is due at 35 days ")
 
 
 def test_custom_thresholds():
-    lenient = Thresholds(first_contact=10, phone=20, demand_letter=40, agency=60, write_off=100)
+    lenient = Thresholds(phone=20, agency=60, write_off=100)
     snapshot = CaseSnapshot(days_overdue=40, total_overdue=10.0, followup_count=1)
-    assert deterministic_suggest(snapshot, lenient).action.value == "send_demand_letter"
+    assert deterministic_suggest(snapshot, lenient).action.value == "phone_call"
+    assert deterministic_suggest(snapshot, T).action.value == "manual_review"
 
 
 @pytest.mark.parametrize(
     "values",
     [
-        {"first_contact": 50, "phone": 45},
+        {"phone": 130},
         {"agency": 300},
         {"phone": -1},
     ],
@@ -124,6 +141,10 @@ def test_snapshot_refuses_nonsense():
         CaseSnapshot(days_overdue=-1, total_overdue=1.0)
     with pytest.raises(ValueError):
         CaseSnapshot(days_overdue=1, total_overdue=1.0, risk_score=101)
+    with pytest.raises(ValueError):
+        CaseSnapshot(days_overdue=1, total_overdue=1.0, reminder_due_tone="rude")
+    with pytest.raises(ValueError):
+        CaseSnapshot(days_overdue=1, total_overdue=1.0, reminder_due_letter=True)
 
 
 def test_guardrails_match_the_ladder():
@@ -135,21 +156,43 @@ def test_guardrails_match_the_ladder():
     assert guardrail_violation("phone_call", CaseSnapshot(50, 1.0, open_dispute=True), T)
     assert guardrail_violation("monitor", CaseSnapshot(50, 1.0, active_promise=True), T) is None
     assert guardrail_violation("launch_rocket", CaseSnapshot(50, 1.0), T) == "unknown action 'launch_rocket'"
+    # A reminder step only when the ladder made it due, whatever the days.
+    assert guardrail_violation("send_demand_letter", CaseSnapshot(150, 1.0), T) == (
+        "send_demand_letter while the ladder's letter level is not due"
+    )
+    assert guardrail_violation("send_demand_letter", CaseSnapshot(150, 1.0, reminder_due_tone="final"), T)
+    letter_due = CaseSnapshot(20, 1.0, reminder_due_tone="final", reminder_due_letter=True)
+    assert guardrail_violation("send_demand_letter", letter_due, T) is None
+    assert guardrail_violation("send_first_contact_email", CaseSnapshot(150, 1.0), T) == (
+        "send_first_contact_email while the ladder has no reminder due"
+    )
+    assert (
+        guardrail_violation(
+            "send_first_contact_email", CaseSnapshot(8, 1.0, reminder_due_tone="courteous"), T
+        )
+        is None
+    )
 
 
 def test_every_ladder_answer_passes_its_own_guardrails():
     for days in range(0, 260, 7):
         for followup_count in (0, 2):
             for letter in (None, 5, 30):
-                snapshot = CaseSnapshot(
-                    days,
-                    100.0,
-                    followup_count=followup_count,
-                    demand_letter_sent=letter is not None,
-                    days_since_demand_letter=letter,
-                )
-                result = deterministic_suggest(snapshot, T)
-                assert guardrail_violation(result.action.value, snapshot, T) is None, (snapshot, result)
+                for due in (
+                    {},
+                    {"reminder_due_tone": "firm"},
+                    {"reminder_due_tone": "final", "reminder_due_letter": True},
+                ):
+                    snapshot = CaseSnapshot(
+                        days,
+                        100.0,
+                        followup_count=followup_count,
+                        demand_letter_sent=letter is not None,
+                        days_since_demand_letter=letter,
+                        **due,
+                    )
+                    result = deterministic_suggest(snapshot, T)
+                    assert guardrail_violation(result.action.value, snapshot, T) is None, (snapshot, result)
 
 
 def test_digest_is_stable_and_sensitive():

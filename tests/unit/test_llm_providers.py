@@ -17,8 +17,15 @@ from eh_account_ai_agent.tools import (
 from eh_account_ai_agent.tools.providers import ProviderError
 
 THRESHOLDS = Thresholds()
-# 95 days overdue, contacted, no letter: the ladder says send_demand_letter.
-SNAPSHOT = CaseSnapshot(days_overdue=95, total_overdue=12500.0, followup_count=2, days_since_last_followup=12)
+# 95 days overdue, contacted, the ladder's letter level due: the step is send_demand_letter.
+SNAPSHOT = CaseSnapshot(
+    days_overdue=95,
+    total_overdue=12500.0,
+    followup_count=2,
+    days_since_last_followup=12,
+    reminder_due_tone="final",
+    reminder_due_letter=True,
+)
 BODIES = {"openai_compatible": openai_body, "anthropic": anthropic_body}
 
 
@@ -31,11 +38,13 @@ def answer(kind, action="send_demand_letter", priority="high", rationale="Letter
 
 
 def test_good_answer_is_used_and_traced(llm, kind):
-    llm.replies = [Reply(200, answer(kind, rationale="Past 90 days with two contacts: send the letter."))]
+    llm.replies = [
+        Reply(200, answer(kind, rationale="At 95 days with two contacts the letter level is due: send it."))
+    ]
     result = suggest(SNAPSHOT, THRESHOLDS, provider(llm, kind))
     assert result.source == "llm"
     assert result.action.value == "send_demand_letter"
-    assert result.rationale == "Past 90 days with two contacts: send the letter."
+    assert result.rationale == "At 95 days with two contacts the letter level is due: send it."
     assert result.fallback_reason is None
     assert result.rule_id == "R5_demand_letter"
     assert result.trace.outcome == "ok"

@@ -77,9 +77,9 @@ def answer_for(days, **flags):
         ),
         (
             90,
-            {},
-            "Send the demand letter: 90 days overdue reaches the 90-day demand-letter threshold and no "
-            "demand letter was sent; 1,234.50 EUR overdue.",
+            {"followup_count": 3, "reminder_due_tone": "final", "reminder_due_letter": True},
+            "Send the demand letter: the ladder's letter level is due at 90 days overdue, with 1,234.50 EUR "
+            "overdue.",
         ),
         (
             45,
@@ -88,28 +88,28 @@ def answer_for(days, **flags):
             "without payment; call the customer.",
         ),
         (
+            7,
+            {"reminder_due_tone": "courteous"},
+            "Send the reminder: the ladder's courteous level is due at 7 days overdue, the first one; "
+            "1,234.50 EUR overdue.",
+        ),
+        (
             30,
-            {},
-            "Send the first reminder: 30 days overdue reaches the 30-day first-contact threshold and "
-            "the customer was never followed up.",
+            {"followup_count": 1, "reminder_due_tone": "firm"},
+            "Send the reminder: the ladder's firm level is due at 30 days overdue, after 1 follow-up(s) "
+            "without payment; 1,234.50 EUR overdue.",
         ),
         (
             29,
             {},
-            "Review by hand: 29 days overdue is under the 30-day first-contact threshold; nothing to do "
-            "yet.",
-        ),
-        (
-            30,
-            {"followup_count": 1},
-            "Review by hand: 30 days overdue after 1 follow-up(s) sits between thresholds (phone at 45, "
-            "demand letter at 90); review by hand.",
+            "Review by hand: 29 days overdue and no reminder due yet; the ladder sends the first one on its "
+            "day.",
         ),
         (
             40,
             {"followup_count": 1},
-            "Review by hand: 40 days overdue after 1 follow-up(s) sits between thresholds (phone at 45, "
-            "demand letter at 90); review by hand.",
+            "Review by hand: 40 days overdue after 1 follow-up(s); no reminder is due yet and the phone "
+            "threshold is 45 days.",
         ),
         (
             100,
@@ -145,9 +145,15 @@ def test_rationales_word_for_word(days, flags, rationale):
             "refer_to_collections_agency",
             "high",
         ),
-        (90, {}, "R5_demand_letter", "send_demand_letter", "high"),
-        (45, {"followup_count": 2}, "R6_phone", "phone_call", "medium"),
-        (30, {}, "R7_first_contact", "send_first_contact_email", "medium"),
+        (
+            90,
+            {"reminder_due_tone": "final", "reminder_due_letter": True},
+            "R5_demand_letter",
+            "send_demand_letter",
+            "high",
+        ),
+        (30, {"reminder_due_tone": "courteous"}, "R6_reminder", "send_first_contact_email", "medium"),
+        (45, {"followup_count": 2}, "R7_phone", "phone_call", "medium"),
         (29, {}, "R8_manual_review", "manual_review", "low"),
     ],
 )
@@ -213,7 +219,16 @@ def test_a_fallback_keeps_the_ladders_answer_and_says_why():
             "refer_to_collections_agency under 14 days after the letter",
         ),
         ("write_off_review", Snapshot(150, 1.0), "write_off_review under the 200-day threshold"),
-        ("send_demand_letter", Snapshot(44, 1.0), "send_demand_letter under the 45-day phone threshold"),
+        (
+            "send_demand_letter",
+            Snapshot(150, 1.0),
+            "send_demand_letter while the ladder's letter level is not due",
+        ),
+        (
+            "send_first_contact_email",
+            Snapshot(30, 1.0),
+            "send_first_contact_email while the ladder has no reminder due",
+        ),
         (
             "send_demand_letter",
             Snapshot(95, 1.0, active_payment_plan=True),
@@ -226,7 +241,12 @@ def test_guardrail_reasons(action, snapshot, reason):
 
 
 def test_guardrails_let_allowed_steps_through():
-    assert guardrail_violation("send_demand_letter", Snapshot(45, 1.0), T) is None
+    letter_due = Snapshot(45, 1.0, reminder_due_tone="final", reminder_due_letter=True)
+    assert guardrail_violation("send_demand_letter", letter_due, T) is None
+    assert (
+        guardrail_violation("send_first_contact_email", Snapshot(8, 1.0, reminder_due_tone="courteous"), T)
+        is None
+    )
     assert guardrail_violation("manual_review", Snapshot(50, 1.0, open_dispute=True), T) is None
     assert guardrail_violation("escalate_broken_promise", Snapshot(50, 1.0, broken_promise=True), T) is None
     ok = Snapshot(120, 1.0, demand_letter_sent=True, days_since_demand_letter=14)
@@ -270,6 +290,8 @@ def test_snapshot_bounds_and_plain_values():
         "last_action_type",
         "days_since_last_action",
         "active_payment_plan",
+        "reminder_due_tone",
+        "reminder_due_letter",
     }
     digest = CaseSnapshot(3, 10.456).digest()
     assert len(digest) == 64 and digest == CaseSnapshot(3, 10.4561).digest(), "hashed on the rounded amount"
@@ -285,11 +307,8 @@ def test_snapshot_bounds_and_plain_values():
     ("values", "message"),
     [
         ({"agency_days_after_letter": -1}, "thresholds cannot be negative"),
-        ({"first_contact": -1}, "thresholds cannot be negative"),
-        (
-            {"demand_letter": 200, "agency": 150},
-            "thresholds must rise: first contact <= phone <= demand letter <= agency <= write-off",
-        ),
+        ({"phone": -1}, "thresholds cannot be negative"),
+        ({"phone": 200, "agency": 150}, "thresholds must rise: phone <= agency <= write-off"),
     ],
 )
 def test_threshold_validation(values, message):
@@ -298,15 +317,13 @@ def test_threshold_validation(values, message):
 
 
 def test_thresholds_may_be_equal_and_zero():
-    same = Thresholds(
-        first_contact=0, phone=0, demand_letter=0, agency=0, write_off=0, agency_days_after_letter=0
-    )
+    same = Thresholds(phone=0, agency=0, write_off=0, agency_days_after_letter=0)
     assert same.write_off == 0
-    assert Thresholds() == Thresholds(30, 45, 90, 120, 14, 200)
+    assert Thresholds() == Thresholds(45, 120, 14, 200)
 
 
 def test_parse_answer_reasons():
-    snapshot = Snapshot(95, 1.0)
+    snapshot = Snapshot(95, 1.0, reminder_due_tone="final", reminder_due_letter=True)
     assert parse_answer('{"action": "monitor", "priority": "low", "rationale": "   "}', snapshot, T) == (
         None,
         "schema: empty rationale",
@@ -335,15 +352,13 @@ def test_parse_answer_reasons():
 
 
 def test_the_user_prompt_is_the_snapshot_the_thresholds_and_the_ladder_as_sorted_json():
-    snapshot = Snapshot(95, 1.0, followup_count=2)
+    snapshot = Snapshot(95, 1.0, followup_count=2, reminder_due_tone="final", reminder_due_letter=True)
     baseline = deterministic_suggest(snapshot, T)
-    prompt = build_user_prompt(snapshot, Thresholds(31, 46, 91, 121, 15, 201), baseline)
+    prompt = build_user_prompt(snapshot, Thresholds(46, 121, 15, 201), baseline)
     expected = {
         "snapshot": snapshot.as_dict(),
         "thresholds_days": {
-            "first_contact": 31,
             "phone": 46,
-            "demand_letter": 91,
             "agency": 121,
             "agency_days_after_letter": 15,
             "write_off": 201,
@@ -355,7 +370,7 @@ def test_the_user_prompt_is_the_snapshot_the_thresholds_and_the_ladder_as_sorted
 
 
 def test_a_rationale_of_exactly_the_limit_is_accepted():
-    snapshot = Snapshot(95, 1.0)
+    snapshot = Snapshot(95, 1.0, reminder_due_tone="final", reminder_due_letter=True)
     for length, reason in ((600, ""), (601, "schema: rationale over 600 characters")):
         text = '{"action": "send_demand_letter", "priority": "high", "rationale": "%s"}' % ("a" * length)
         assert parse_answer(text, snapshot, T)[1] == reason
