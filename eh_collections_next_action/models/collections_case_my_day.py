@@ -8,7 +8,8 @@ from odoo.tools import SQL, format_amount
 class CollectionsCase(models.Model):
     """My day: the collector's open cases in the order to work them, by a stored
     score with a one-line reason. The score is the sum of the components that
-    `_eh_my_day_components` lists, each weighted in the company's settings; it is
+    `_eh_my_day_components` lists, each weighted in the company's settings (a
+    reply to review ranks above the rest: `_eh_my_day_first`); it is
     recomputed with the stored next action (by the refresh and by every logged
     action), never on read. A case leaves My day until tomorrow once it is marked
     *Done for today* or an outreach to the customer is logged today."""
@@ -68,6 +69,14 @@ class CollectionsCase(models.Model):
             ("exposure", "eh_my_day_weight_exposure", "_eh_my_day_exposure"),
         ]
 
+    @api.model
+    def _eh_my_day_first(self):
+        """The components that put a case above every case without them, whatever
+        the weights: a customer who wrote back is read before anyone is chased (the
+        one decision holds their reminders meanwhile). Their weight orders such cases
+        among themselves."""
+        return {"reply_to_review"}
+
     def _eh_my_day_promise_due(self, snapshot):
         if snapshot.active_promise and snapshot.promise_days_left == 0:
             return 1.0, self.env._(
@@ -85,7 +94,7 @@ class CollectionsCase(models.Model):
         if due:
             return 1.0, self.env._(
                 "Instalment of %(amount)s due today",
-                amount=format_amount(self.env, sum(due.mapped("amount")), self.currency_id),
+                amount=format_amount(self.env, sum(due.mapped("amount")), self.payment_plan_id.currency_id),
             )
         return 0.0, None
 
@@ -124,18 +133,25 @@ class CollectionsCase(models.Model):
         """Store the score, the reason and the done date of these open cases, one
         UPDATE per case whose figures changed."""
         components = self._eh_my_day_components()
+        first = self._eh_my_day_first()
         for case in self:
             snapshot = snapshots.get(case.id)
             if not snapshot:
                 continue
             company = case.company_id
-            score, best = 0.0, (0.0, None)
-            for _name, weight_field, method in components:
+            score, best, ranked_first = 0.0, (0.0, None), None
+            for name, weight_field, method in components:
                 share, reason = getattr(case, method)(snapshot)
                 points = share * company[weight_field]
                 score += points
                 if reason and points > best[0]:
                     best = (points, reason)
+                if name in first and share > 0 and not ranked_first:
+                    ranked_first = reason
+            if ranked_first:
+                # Above the highest score a case without it can reach, with its reason.
+                score += sum(max(company[weight_field], 0.0) for _n, weight_field, _m in components)
+                best = (score, ranked_first)
             done_on = case.eh_my_day_done_on
             if snapshot.days_since_last_followup == 0:  # reached out today: worked
                 done_on = case._today()

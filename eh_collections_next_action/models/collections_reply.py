@@ -257,6 +257,7 @@ class CollectionsReply(models.Model):
                 {"state": "accepted", "decided_by_id": self.env.uid, "decided_at": fields.Datetime.now()}
             )
             reply._eh_say(self.env._("Accepted by %(user)s: %(done)s", user=self.env.user.name, done=done))
+        self.case_id._on_case_changed()  # read: no longer first on My day, nor holding reminders
         return True
 
     def _eh_say(self, sentence):
@@ -292,6 +293,7 @@ class CollectionsReply(models.Model):
                     reason=reason,
                 )
             )
+        self.case_id._on_case_changed()
         return True
 
     def action_open_reject(self):

@@ -317,6 +317,23 @@ class TestReplyHoldsReminders(DunningCommon):
         self.run_cron()
         self.assertTrue([m for m in self.reminders() if "edwin@gemini.example.com" in m["email_to"][0]])
 
+    def test_a_reply_to_review_puts_its_case_at_the_top_of_my_day(self):
+        """Above a case whose promise falls due today, the heaviest weight of all, and
+        a far bigger debt: the customer who wrote is read first."""
+        self.post_invoice(90000, 300, partner=self.other_customer)
+        self.refresh()
+        other = self.open_case(self.other_customer)
+        other._log_action([{"action_type": "promise", "promise_amount": 500, "promise_date": TODAY}])
+        (self.case | other).user_id = self.collector
+        (self.case | other)._eh_copilot_sync()
+        mine = self.Case.with_user(self.collector).search(
+            [("eh_on_my_day", "=", True), ("company_id", "=", self.company.id)], order="eh_my_day_score desc"
+        )
+        self.assertEqual(mine.ids, [self.case.id, other.id])
+        self.assertEqual(self.case.eh_my_day_reason, "Customer replied: Promises to pay on Mar 20")
+        self.reply.with_user(self.collector).action_reject("read")
+        self.assertLess(self.case.eh_my_day_score, other.eh_my_day_score, "read: back to its weight")
+
     def test_the_hold_lasts_the_companys_days(self):
         with freeze_time(TODAY + timedelta(days=2)):
             self.case.invalidate_recordset()
