@@ -92,10 +92,30 @@ class CollectionsCase(models.Model):
 
     def _check_promises_kept(self):
         """A promise is kept once what is left to collect fell by the promised amount."""
+        kept = self.browse()
         for case in self.filtered(lambda c: c.promise_date and not c.promise_kept):
             paid = case.promise_base_amount - case.total_overdue_amount
             if case.state == "resolved" or case.currency_id.compare_amounts(paid, case.promise_amount) >= 0:
                 case._write_own({"promise_kept": True})
+                kept |= case
+        kept._leave_promised_stage()
+
+    def _leave_promised_stage(self):
+        """The stage follows the live promise: a case in *Promised* whose promise no
+        longer runs (kept, replaced by a payment plan, or lapsed and already
+        escalated) goes back to *Contacted*, the customer having answered. A promise
+        that lapsed unkept stays until its escalation moves the case to *Escalated*."""
+
+        def over(case):
+            if case.payment_plan_id:
+                return True
+            done = case.promise_kept or case.promise_escalated or not case.promise_date
+            return not case.has_active_promise and done
+
+        leaving = self.filtered(
+            lambda c: c.state == "open" and c.stage_id.stage_type == "promised" and over(c)
+        )
+        leaving._move_to_stage("contacted")
 
     # -- escalation ---------------------------------------------------------------
 
@@ -111,13 +131,31 @@ class CollectionsCase(models.Model):
         return True
 
     def _escalate(self, note, **values):
+        """Priority up, the Escalated stage, and the ladder's next level sent without
+        waiting; the log row says which level that is, or that none is left (an
+        escalation never sends again the level the customer already had)."""
         self.ensure_one()
         with case_method():
             self.write(
                 {"followup_asap": True, "priority": str(min(3, int(self.priority or 0) + 1)), **values}
             )
             self._move_to_stage("escalated")
-            self._log_action([{"action_type": "escalation", "note": note}])
+            self._log_action([{"action_type": "escalation", "note": f"{note} {self._escalation_outlook()}"}])
+
+    def _escalation_outlook(self):
+        """What the escalation sends next, in one sentence: the ladder's level after
+        the one sent (the highest reached), or that the ladder has none left."""
+        levels = self._following_levels()
+        level = self._reached_level(levels) or levels[:1]
+        if level:
+            return self.env._("Next reminder: %(level)s, without waiting.", level=level.name)
+        if self.level_id:
+            return self.env._(
+                "No level left after %(level)s: nothing more is sent by the ladder, a collector decides "
+                "the next step.",
+                level=self.level_id.name,
+            )
+        return self.env._("The %(strategy)s ladder has no level to send.", strategy=self.strategy_id.name)
 
     @api.model
     def _cron_escalate_broken_promises(self):
@@ -141,6 +179,11 @@ class CollectionsCase(models.Model):
             mine = candidates.filtered(lambda c, co=company: c.company_id == co)
             self._refresh_from_ledger(company, partners=mine.partner_id)
         candidates._check_promises_kept()
+        promised_stage = self.env["eh.collections.stage"]._get_by_type("promised")
+        if promised_stage:
+            self.search(
+                [("state", "=", "open"), ("stage_id", "=", promised_stage.id)]
+            )._leave_promised_stage()
         lapsed = candidates.filtered(
             lambda c: not c.promise_kept and c.promise_date + timedelta(days=PROMISE_GRACE_DAYS) < c._today()
         )
@@ -149,7 +192,7 @@ class CollectionsCase(models.Model):
         for case in lapsed:
             case._escalate(
                 self.env._(
-                    "Promise of %(amount)s by %(date)s not kept: escalated, next level queued.",
+                    "Promise of %(amount)s by %(date)s not kept: escalated.",
                     amount=format_amount(self.env, case.promise_amount, case.currency_id),
                     date=format_date(self.env, case.promise_date),
                 ),

@@ -386,6 +386,11 @@ class TestDunning(DunningCommon):
             self.refresh()
             self.run_cron()
             self.assertEqual(len(self.reminders()), 1, "the next level was queued")
+            escalation = case.action_ids.filtered(lambda a: a.action_type == "escalation")
+            self.assertEqual(case.level_id, self.level(self.standard, 2), "35 days: the firm reminder")
+            self.assertIn(
+                "Next reminder: Firm reminder, without waiting.", escalation.note, "names what it sends"
+            )
             self.log_with_wizard(
                 case, with_promise=True, promise_amount=400, promise_date=TODAY + timedelta(days=12)
             )
@@ -431,3 +436,21 @@ class TestDunning(DunningCommon):
             self.assertTrue(case.promise_kept)
             self.assertFalse(case.promise_escalated)
             self.assertNotIn("escalation", case.action_ids.mapped("action_type"))
+            self.assertEqual(
+                case.stage_id.stage_type, "contacted", "kept: the stage follows the promise out of Promised"
+            )
+
+    def test_a_broken_promise_at_the_last_level_says_nothing_more_is_sent(self):
+        with freeze_time(TODAY):
+            case = self.overdue_case(1000, 100)
+            self.run_cron()
+            self.assertEqual(case.level_id, self.level(self.standard, 4), "the demand letter, the last level")
+            self.log_with_wizard(case, with_promise=True, promise_amount=600, promise_date=TODAY)
+            self.assertEqual(case.stage_id.stage_type, "promised")
+        with freeze_time(TODAY + timedelta(days=2)):
+            self.run_cron("eh_collections_case.ir_cron_escalate_broken_promises")
+            escalation = case.action_ids.filtered(lambda a: a.action_type == "escalation")
+            self.assertIn("No level left after Demand letter: nothing more is sent", escalation.note)
+            sent = len(self.reminders())
+            self.run_cron()
+            self.assertEqual(len(self.reminders()), sent, "the demand letter is not sent again")

@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.tools import format_amount
 
 
 class CollectionsCase(models.Model):
@@ -26,6 +27,37 @@ class CollectionsCase(models.Model):
         if blocking and case.days_overdue_max >= blocking.days_overdue:
             return blocking
         return blocking.browse()
+
+    def _eh_credit_hold_message(self):
+        """Why this case blocks new sales, in the words every screen uses: the level
+        the case is at (its *Level sent*), and the level the block starts from when
+        that is an earlier one."""
+        self.ensure_one()
+        case = self.sudo()
+        blocking = case._eh_blocking_level()
+        values = {
+            "customer": case.partner_id.name,
+            "level": case.level_id.name,
+            "blocking": blocking.name,
+            "amount": format_amount(self.env, case.total_overdue_amount, case.currency_id),
+        }
+        if blocking == case.level_id:
+            hold = self.env._(
+                "%(customer)s is on credit hold: its collections case is at the level %(level)s, with "
+                "%(amount)s to collect.",
+                **values,
+            )
+        else:
+            hold = self.env._(
+                "%(customer)s is on credit hold: its collections case is at the level %(level)s (new sales "
+                "are blocked from %(blocking)s on), with %(amount)s to collect.",
+                **values,
+            )
+        override = self.env._(
+            "A Sales Manager or a Collections Manager can confirm anyway with a reason (Override credit "
+            "hold); paying the overdue invoices lifts the hold."
+        )
+        return f"{hold} {override}"
 
     def _compute_eh_blocks_sales(self):
         for case in self:

@@ -54,18 +54,7 @@ class SaleOrder(models.Model):
         self.ensure_one()
         case = self._eh_blocking_case()
         if case:
-            level = case._eh_blocking_level()
-            return {
-                "case": case,
-                "message": self.env._(
-                    "%(customer)s is on credit hold: its collections case reached the level %(level)s, "
-                    "with %(amount)s to collect. A Sales Manager or a Collections Manager can confirm anyway "
-                    "with a reason (Override credit hold); paying the overdue invoices lifts the hold.",
-                    customer=case.partner_id.name,
-                    level=level.name,
-                    amount=format_amount(self.env, case.total_overdue_amount, case.currency_id),
-                ),
-            }
+            return {"case": case, "message": case._eh_credit_hold_message()}
         if self.company_id.eh_credit_limit_mode == "block" and self.partner_credit_warning:
             return {
                 "case": self._eh_open_case(),

@@ -62,8 +62,10 @@ class TestCreditHold(DunningCommon):
         self.assertIn("on credit hold", order.eh_credit_hold)
         with self.assertRaisesRegex(
             UserError,
-            r"Gemini Furniture is on credit hold: its collections case reached the level Final notice, with "
-            r"\$\xa01,000.00 to collect\. A Sales Manager or a Collections Manager can confirm anyway",
+            # The level the case is at, as its Level sent says; the blocking level beside it.
+            r"Gemini Furniture is on credit hold: its collections case is at the level Demand letter \(new "
+            r"sales are blocked from Final notice on\), with \$\xa01,000.00 to collect\. A Sales Manager or "
+            r"a Collections Manager can confirm anyway",
         ):
             order.action_confirm()
         self.assertEqual(order.state, "draft")
