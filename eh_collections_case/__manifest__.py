@@ -2,7 +2,7 @@
     "name": "Collections Workbench",
     "summary": "One case per overdue customer, dunning ladder, action log, promises to pay, "
     "late fees and interest, payment plans, Statement of Account, DSO and CEI dashboard",
-    "version": "19.0.1.2.0",
+    "version": "19.0.1.3.0",
     "category": "Accounting/Accounting",
     "author": "EH Collections",
     "maintainers": ["eh-collections"],

@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.exceptions import UserError
 
 
 class CollectionsCase(models.Model):
@@ -29,6 +30,25 @@ class CollectionsCase(models.Model):
         )
         for case in self:
             case.payment_plan_count = counts.get(case, 0)
+
+    def _eh_plan_currency(self):
+        """The one currency a plan for this case is agreed in: its overdue invoices'.
+        A customer who owes in several currencies is refused in words: a plan adds up
+        its instalments, and two currencies never make one figure for a customer."""
+        self.ensure_one()
+        currencies = self.overdue_line_ids.mapped(
+            lambda line: line.currency_id or self.company_id.currency_id
+        )
+        if len(currencies) > 1:
+            raise UserError(
+                self.env._(
+                    "%(customer)s owes in %(currencies)s: a payment plan is agreed in one currency. Agree "
+                    "one for each currency once the other is settled, or log a promise instead.",
+                    customer=self.partner_id.name,
+                    currencies=", ".join(currencies.mapped("name")),
+                )
+            )
+        return currencies or self.company_id.currency_id
 
     def action_open_payment_plan(self):
         """The active plan, else a new draft proposing monthly instalments of what is

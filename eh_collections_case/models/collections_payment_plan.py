@@ -13,6 +13,7 @@ DRAFT_FIELDS = ("line_ids", "grace_days", "instalment_count", "first_date", "not
 # What only the plan's own methods write.
 PLAN_FIELDS = (
     "case_id",
+    "currency_id",
     "state",
     "amount_planned",
     "base_amount",
@@ -45,7 +46,13 @@ class CollectionsPaymentPlan(models.Model):
     )
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     partner_id = fields.Many2one(related="case_id.partner_id", store=True, string="Customer")
-    currency_id = fields.Many2one(related="case_id.currency_id")
+    currency_id = fields.Many2one(
+        "res.currency",
+        required=True,
+        readonly=True,
+        help="The currency of the invoices the plan covers: the customer agrees and pays in it, and "
+        "its amounts are never converted into another.",
+    )
     state = fields.Selection(
         [
             ("draft", "Draft"),
@@ -124,8 +131,10 @@ class CollectionsPaymentPlan(models.Model):
                 raise UserError(
                     self.env._("A payment plan starts as a draft: activate it with action_activate().")
                 )
-            vals.setdefault("amount_planned", case.total_overdue_amount)
+            vals["currency_id"] = case._eh_plan_currency().id
         plans = super().create(vals_list)
+        for plan in plans.filtered(lambda p: not p.amount_planned):
+            plan._write_own({"amount_planned": plan._left_to_collect(plan.case_id.overdue_line_ids)})
         plans.filtered(lambda p: not p.line_ids).action_propose()
         return plans
 
@@ -162,7 +171,7 @@ class CollectionsPaymentPlan(models.Model):
         for plan in self:
             if plan.state != "draft":
                 raise UserError(self.env._("Only a draft plan takes a new proposal."))
-            plan._write_own({"amount_planned": plan.case_id.total_overdue_amount})
+            plan._write_own({"amount_planned": plan._left_to_collect(plan.case_id.overdue_line_ids)})
             if plan.instalment_count < 1 or not plan.first_date:
                 raise ValidationError(self.env._("Say how many instalments, and from which date."))
             digits = plan.currency_id.decimal_places
@@ -245,6 +254,7 @@ class CollectionsPaymentPlan(models.Model):
             with case_method():
                 case.write({"payment_plan_id": plan.id})
                 case._log_action([{"action_type": "payment_plan", "note": plan._summary()}])
+            case._leave_promised_stage()
             plan._send_schedule()
         return True
 
@@ -273,8 +283,20 @@ class CollectionsPaymentPlan(models.Model):
         less the customer's open credits (payments not yet matched count as paid)."""
         self.ensure_one()
         lines = self.move_line_ids if lines is None else lines
-        owed = sum(line.amount_residual for line in lines if not line.reconciled)
-        credits = -sum(self.case_id.credit_line_ids.mapped("amount_residual"))
+        credit_lines = self.case_id.credit_line_ids
+        if self.currency_id == self.company_id.currency_id:
+            # The company's currency (a plan agreed before plans had a currency of
+            # their own counts so too): the ledger's company amounts.
+            owed = sum(line.amount_residual for line in lines if not line.reconciled)
+            credits = -sum(credit_lines.mapped("amount_residual"))
+        else:
+            mine = lines.filtered(lambda line: line.currency_id == self.currency_id and not line.reconciled)
+            owed = sum(mine.mapped("amount_residual_currency"))
+            credits = -sum(
+                credit_lines.filtered(lambda line: line.currency_id == self.currency_id).mapped(
+                    "amount_residual_currency"
+                )
+            )
         return max(owed - credits, 0.0)
 
     def _paid(self):

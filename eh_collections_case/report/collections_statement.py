@@ -58,9 +58,10 @@ class ReportCollectionsStatement(models.AbstractModel):
         )
         interest = company.eh_interest_enabled
         rows = []
+        # Per currency, each amount in its own: what a customer reads never adds two.
         subtotals = defaultdict(float)
-        aging = defaultdict(float)
-        interest_total = 0.0
+        aging = defaultdict(lambda: defaultdict(float))
+        interest_due = defaultdict(float)
         for line in lines:
             move = line.move_id
             due = line._eh_due_date()
@@ -87,9 +88,8 @@ class ReportCollectionsStatement(models.AbstractModel):
                 }
             )
             subtotals[currency] += residual
-            if accrued:
-                interest_total += currency._convert(accrued, company.currency_id, company, today)
-            aging[bucket_of(days).key if owed else "credits"] += line.amount_residual
+            interest_due[currency] += accrued
+            aging[currency][bucket_of(days).key if owed else "credits"] += residual
         history = case.action_ids.filtered(lambda a: a.state == "done" and a.action_type in CUSTOMER_FACING)[
             :HISTORY_ROWS
         ]
@@ -100,11 +100,10 @@ class ReportCollectionsStatement(models.AbstractModel):
             "date": today,
             "lines": rows,
             "subtotals": list(subtotals.items()),
-            "aging": aging,
+            "aging": list(aging.items()),
             "aging_columns": words._aging_columns(),
-            "total_due": sum(lines.mapped("amount_residual")),
             "show_interest": interest,
-            "interest_total": interest_total,
+            "interest_due": [(currency, amount) for currency, amount in interest_due.items() if amount],
             "history": history,
             "banks": company.partner_id.bank_ids,
             "portal_url": f"{company.get_base_url()}/my/invoices",

@@ -1,9 +1,12 @@
+import importlib.util
+import re
 from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import freeze_time, tagged
+from odoo.tools.misc import file_path
 
 from odoo.addons.base.models import ir_cron as ir_cron_module
 
@@ -47,6 +50,62 @@ class TestPaymentPlans(DunningCommon):
 
     def rows(self, action_type):
         return self.case.action_ids.filtered(lambda a: a.action_type == action_type)
+
+    def test_a_promise_replaced_by_a_plan_leaves_the_promised_stage(self):
+        self.case._log_action([{"action_type": "promise", "promise_amount": 600, "promise_date": TODAY}])
+        self.assertEqual(self.case.stage_id.stage_type, "promised")
+        self.active_plan()
+        self.assertEqual(self.case.stage_id.stage_type, "contacted", "the plan replaced the promise")
+
+    def test_a_plan_is_in_the_currency_of_the_invoices_it_covers(self):
+        """A customer invoiced in euros agrees and reads its plan in euros: the schedule
+        mail and its PDF never show a converted dollar figure; a customer owing in two
+        currencies is told a plan is in one."""
+        eur = self.euro_at_0_8()
+        self.post_invoice(800, 40, partner=self.other_customer, currency=eur)
+        self.refresh()
+        euro_case = self.open_case(self.other_customer)
+        plan = self.Plan.with_user(self.collector).create(
+            {"case_id": euro_case.id, "instalment_count": 2, "first_date": TODAY + timedelta(days=10)}
+        )
+        self.assertEqual((plan.currency_id, plan.amount_planned), (eur, 800), "not USD 1,000.00")
+        self.assertEqual(plan.line_ids.mapped("amount"), [400, 400])
+        with self.mock_mail_gateway():
+            plan.action_activate()
+        mail = self.env["mail.mail"].search([("model", "=", plan._name), ("res_id", "=", plan.id)])
+        body = str(mail.body_html).replace("\xa0", " ")
+        self.assertIn("800.00 €", body)
+        self.assertNotIn("$", body)
+        report = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("eh_collections_case.action_report_payment_plan", plan.ids)[0]
+            .decode()
+        )
+        pdf_html = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", report).replace("\xa0", " "))
+        self.assertIn("400.00 €", pdf_html)
+        self.assertNotIn("1,000.00", pdf_html)
+        # The ledger in euros marks the instalment paid.
+        self.pay(euro_case.overdue_line_ids.move_id, 400, days_ago=0)
+        self.assertEqual(plan.amount_paid, 400)
+
+        self.post_invoice(100, 35, partner=self.other_customer)
+        self.refresh()
+        with self.assertRaisesRegex(UserError, r"Lumber Inc owes in (EUR, USD|USD, EUR): a payment plan is"):
+            self.Plan.with_user(self.collector).create({"case_id": euro_case.id})
+
+    def test_a_plan_agreed_before_plans_had_a_currency_keeps_the_companys(self):
+        plan = self.active_plan()
+        path = file_path("eh_collections_case/migrations/19.0.1.3.0/pre-migrate.py")
+        spec = importlib.util.spec_from_file_location("eh_plan_currency_migration", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        self.env.cr.execute("ALTER TABLE eh_collections_payment_plan ALTER COLUMN currency_id DROP NOT NULL")
+        self.env.cr.execute(
+            "UPDATE eh_collections_payment_plan SET currency_id = NULL WHERE id = %s", [plan.id]
+        )
+        migration.migrate(self.env.cr, "19.0.1.2.0")
+        plan.invalidate_recordset()
+        self.assertEqual(plan.currency_id, self.company.currency_id)
 
     def test_the_proposal_sums_exactly_with_the_remainder_on_the_last(self):
         plan = self.draft(first=TODAY + timedelta(days=16))  # March 31st: then the months' last days
@@ -159,7 +218,7 @@ class TestPaymentPlans(DunningCommon):
         self.assertEqual(plan.amount_planned, 1000)
         self.assertEqual(plan.move_line_ids.move_id, self.invoice)
 
-    def test_a_plan_in_a_foreign_currency_invoice_is_tracked_in_company_currency(self):
+    def test_a_plan_in_a_foreign_currency_invoice_is_tracked_in_its_currency(self):
         eur = self.euro_at_0_8()
         other = self.env["res.partner"].create({"name": "Euro Customer", "is_company": True})
         invoice = self.post_invoice(800, 40, partner=other, currency=eur)  # 1,000 USD
@@ -169,7 +228,7 @@ class TestPaymentPlans(DunningCommon):
             {"case_id": case.id, "instalment_count": 2, "first_date": TODAY + timedelta(days=5)}
         )
         plan.action_activate()
-        self.assertEqual(plan.line_ids.mapped("amount"), [500, 500])
+        self.assertEqual(plan.line_ids.mapped("amount"), [400, 400], "in euros, as invoiced")
         self._register_payment(invoice, amount=400, currency_id=eur.id, payment_date=TODAY)
         plan._track()
         self.assertEqual([line.state for line in plan.line_ids], ["paid", "pending"])

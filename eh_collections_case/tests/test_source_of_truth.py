@@ -394,8 +394,10 @@ class TestOverduePerInstalment(DunningCommon):
             self.customer, self.company
         )
         self.assertEqual([line["days_overdue"] for line in statement["lines"]], [40, 0])
-        self.assertAlmostEqual(statement["aging"]["31_60"], 1000)
-        self.assertAlmostEqual(statement["aging"]["not_due"], 1000)
+        [(currency, aging)] = statement["aging"]
+        self.assertEqual(currency, self.company.currency_id)
+        self.assertAlmostEqual(aging["31_60"], 1000)
+        self.assertAlmostEqual(aging["not_due"], 1000)
 
     def test_fees_charge_the_late_instalment_only(self):
         wizard = (

@@ -84,12 +84,14 @@ class TestStatement(CollectionsCommon):
         self.assertNotIn("2,100.00", words, "no figure adds the two currencies")
         # Interest at 10.15 %, actual/365, on what was owed each day: 1,000 for 94 days and
         # 600 for 1 (400 was paid yesterday) is 26.31, 250 for 12 days 0.83, EUR 800 for 40
-        # days EUR 8.90, that is USD 11.13 (at 0.8): 38.27 in all.
+        # days EUR 8.90: USD 27.14 and EUR 8.90, each in its own currency, beside the total.
         self.assertIn("$ 26.31", words)
-        self.assertIn("8.90 €", words)
-        self.assertIn("Accrued interest (not invoiced) $ 38.27", words)
-        aging = "Credits $ 300.00 $ 250.00 $ 1,000.00 $ 0.00 $ 600.00 $ 0.00 $ -50.00"
-        self.assertIn(aging, words)
+        self.assertIn("Accrued interest, not invoiced nor in the total $ 27.14", words)
+        self.assertIn("Accrued interest, not invoiced nor in the total 8.90 €", words)
+        self.assertNotIn("38.27", words, "no interest converted into one figure")
+        # Aged per currency: the EUR invoice in euros on a line of its own.
+        self.assertIn("Credits USD $ 300.00 $ 250.00 $ 0.00 $ 0.00 $ 600.00 $ 0.00 $ -50.00", words)
+        self.assertIn("EUR 0.00 € 0.00 € 800.00 € 0.00 € 0.00 € 0.00 € 0.00 €", words)
         self.assertIn("Spoke to Edwin about 0042", html)
         self.assertIn("/my/invoices", html)
 
@@ -107,13 +109,17 @@ class TestStatement(CollectionsCommon):
 
     def test_aging_buckets(self):
         values = self.env["report.eh_collections_case.report_statement"]._get_report_values(self.case.ids)
-        aging = values["statements"][self.case.id]["aging"]
-        self.assertEqual(aging["not_due"], 300)
-        self.assertEqual(aging["1_30"], 250)
-        self.assertEqual(aging["31_60"], 1000)  # EUR 800 at 0.8
-        self.assertEqual(aging["91_120"], 600)
-        self.assertEqual(aging["credits"], -50)
-        self.assertEqual(values["statements"][self.case.id]["total_due"], 2100)
+        # Per currency, each in its own: the EUR invoice is aged in euros, never converted.
+        statement = values["statements"][self.case.id]
+        aging = {currency.name: dict(buckets) for currency, buckets in statement["aging"]}
+        self.assertEqual(set(aging), {"USD", "EUR"})
+        self.assertEqual(aging["USD"]["not_due"], 300)
+        self.assertEqual(aging["USD"]["1_30"], 250)
+        self.assertEqual(aging["EUR"]["31_60"], 800)
+        self.assertNotIn("31_60", aging["USD"])
+        self.assertEqual(aging["USD"]["91_120"], 600)
+        self.assertEqual(aging["USD"]["credits"], -50)
+        self.assertEqual([(c.name, a) for c, a in statement["subtotals"]], [("USD", 1100), ("EUR", 800)])
 
     def test_printed_from_the_customer_and_for_several_cases(self):
         html = self.html("eh_collections_case.action_report_partner_statement", self.contact.ids)
