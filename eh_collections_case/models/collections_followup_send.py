@@ -2,6 +2,7 @@ import logging
 from collections import defaultdict
 
 from odoo import Command, api, fields, models
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from ..tools.case_method import case_method
 from ..tools.holds import hold_sentence
@@ -60,12 +61,18 @@ class CollectionsFollowupSend(models.AbstractModel):
                 with self.env.cr.savepoint():
                     self._send(followups)
                 return followups
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                raise  # another transaction changed a case (a promise logged): the whole call is retried
             except Exception:  # one of them is broken: found below, one by one
                 self.env.invalidate_all(flush=False)
         for followup in followups:
             try:
                 with self.env.cr.savepoint():
                     self._send(followup)
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                # Not the reminder's fault: retried in a fresh transaction, which asks
+                # the one decision again with what the other one committed.
+                raise
             except Exception as error:  # a broken template, a bad address: logged, the queue goes on
                 self.env.invalidate_all(flush=False)
                 self._fail(followup, error)

@@ -168,6 +168,62 @@ class TestConcurrency(TransactionCase):
             cron["eh.collections.case"]._cron_send_followups()
             self.assertEqual(emails(cron), 1, "sent by the next run")
 
+    def test_a_promise_committed_while_a_manager_sends_holds_the_reminder(self):
+        """The one decision against a concurrent promise: the manager's transaction
+        began before the collector's promise was committed, so its read of the holds
+        finds none; sending then writes the case the promise wrote, PostgreSQL refuses
+        it (Odoo's REPEATABLE READ), and the retry reads the promise and holds the
+        reminder. Nothing reaches the customer."""
+        partner_id, company_id = self.committed_overdue_customer()
+        with self.real_env() as env:
+            env["res.partner"].browse(partner_id).email = "ap@race.example.com"
+            Case = env["eh.collections.case"]
+            Case._refresh_from_ledger(
+                env["res.company"].browse(company_id), partners=env["res.partner"].browse(partner_id)
+            )
+            case = Case.search([("partner_id", "=", partner_id), ("state", "=", "open")])
+            followup_id = (
+                env["eh.collections.followup"]
+                ._queue_template(case, case.next_level_id, "Approved by a person.")
+                .id
+            )
+            case_id, today = case.id, case._today()
+
+        with self.real_env() as manager:
+            followup = manager["eh.collections.followup"].browse(followup_id)
+            self.assertFalse(
+                followup.case_id.reminder_hold, "nothing holds the customer yet"
+            )  # snapshot taken
+            with self.real_env() as collector:
+                collector["eh.collections.case"].browse(case_id)._log_action(
+                    [
+                        {
+                            "action_type": "promise",
+                            "contact_made": True,
+                            "promise_amount": 500,
+                            "promise_date": today + timedelta(days=5),
+                        }
+                    ]
+                )
+            with self.assertRaises(SerializationFailure), mute_logger("odoo.sql_db"):
+                followup.action_send()
+                manager.flush_all()
+            manager.cr.rollback()
+            # Odoo retries the request in a fresh transaction: the promise is read, the reminder held.
+            with self.assertRaisesRegex(UserError, "Held: promise of"):
+                followup.action_send()
+            manager.cr.rollback()
+        with self.real_env() as env:
+            followup = env["eh.collections.followup"].browse(followup_id)
+            self.assertEqual(followup.state, "to_approve")
+            sent = env["eh.collections.action"].search_count(
+                [("case_id", "=", case_id), ("action_type", "=", "email"), ("state", "=", "done")]
+            )
+            self.assertEqual(sent, 0)
+            self.assertFalse(
+                env["mail.mail"].search([("recipient_ids", "in", [partner_id])]), "no mail queued"
+            )
+
     def test_two_workers_take_different_cases_from_the_run(self):
         """Two workers taking batches at once from the run's list get different cases
         (FOR UPDATE SKIP LOCKED), the oldest debt first; a rolled-back batch goes back on

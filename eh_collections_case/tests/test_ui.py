@@ -86,6 +86,40 @@ class TestCollectionsUi(HttpCase):
         self.assertEqual(cases["Morning Paused Ltd"].next_followup_label, "On hold until resumed")
         self.start_tour("/odoo", "eh_collections_case_collector_morning", login="morning_tour")
 
+    def test_a_promise_holds_the_reminder_queued_before_it(self):
+        """The one decision in a real browser: the collector logs a promise, and the
+        reminder waiting in To approve since the morning is held, with why."""
+        collector = new_test_user(
+            self.env,
+            login="promise_tour",
+            password="promise_tour",
+            groups="eh_collections_case.group_collections_user",
+        )
+        customer = self.env["res.partner"].create(
+            {"name": "Held Tour Ltd", "is_company": True, "email": "ap@held.example.com"}
+        )
+        today = fields.Date.context_today(collector)
+        self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": customer.id,
+                "invoice_date": today - timedelta(days=70),
+                "invoice_date_due": today - timedelta(days=40),
+                "invoice_line_ids": [(0, 0, {"name": "Service", "price_unit": 900, "tax_ids": [(5, 0, 0)]})],
+            }
+        ).action_post()
+        case = self.env["eh.collections.case"].create({"partner_id": customer.id, "user_id": collector.id})
+        queued = self.env["eh.collections.followup"]._queue_template(
+            case, case.next_level_id, "Every reminder is approved by a person in this company."
+        )
+        self.assertEqual((queued.state, queued.hold_reason or ""), ("to_approve", ""), "nothing held it")
+        self.start_tour("/odoo", "eh_collections_case_promise_holds_reminder", login="promise_tour")
+        queued.invalidate_recordset()
+        self.assertEqual(case.promise_amount, 400)
+        self.assertRegex(queued.hold_reason, r"^promise of \$\xa0400\.00 running until ")
+        self.assertEqual(queued.state, "to_approve", "held, still waiting: nothing was sent")
+        self.assertFalse(self.env["mail.mail"].search([("recipient_ids", "in", customer.ids)]))
+
     def test_finance_manager_opens_the_dashboard(self):
         # A company of its own: other tests of the session commit receivables of the
         # main company (the concurrency tests need real transactions).
