@@ -164,9 +164,13 @@ class CollectionsFollowup(models.Model):
         template = level.mail_template_id.with_context(eh_level_id=level.id)
         try:
             with self.env.cr.savepoint(), case_method():
-                if template:
-                    values["subject"] = template._render_field("subject", case.ids)[case.id]
-                    values["body_html"] = template._render_field("body_html", case.ids)[case.id]
+                if template:  # in the customer's language, as the mail will go
+                    values["subject"] = template._render_field("subject", case.ids, compute_lang=True)[
+                        case.id
+                    ]
+                    values["body_html"] = template._render_field("body_html", case.ids, compute_lang=True)[
+                        case.id
+                    ]
                 return self.create(values)
         except Exception as error:  # a broken template: logged, and the queue goes on
             self.env.invalidate_all(flush=False)

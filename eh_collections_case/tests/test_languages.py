@@ -117,6 +117,22 @@ class TestSixLanguages(DunningCommon):
                 self.assertNotIn("Days overdue", html)
                 self.assertEqual(self.level(self.standard, 1).with_context(lang=lang).name, level)
 
+    def test_a_reminder_waiting_for_approval_is_in_the_customers_language(self):
+        """Rendered when queued, by an English-speaking cron or collector: the French
+        customer still reads French, as the cron's own sends do."""
+        self.company.eh_collections_send_mode = "approve"
+        customer = self.env["res.partner"].create(
+            {"name": "Client Lyon", "is_company": True, "email": "ap@fr.lyon.example.com", "lang": "fr_FR"}
+        )
+        self.post_invoice(1000, 10, partner=customer)
+        self.refresh()
+        self.env.user.lang = "en_US"
+        self.run_cron()
+        followup = self.env["eh.collections.followup"].search([("case_id", "=", self.open_case(customer).id)])
+        self.assertEqual(followup.state, "to_approve")
+        self.assertTrue(followup.subject.startswith("Rappel amical : factures échues"), followup.subject)
+        self.assertIn("Total à régler :", str(followup.body_html))
+
     def test_a_language_loaded_later_names_the_shipped_levels_too(self):
         first = self.level(self.standard, 1)
         first.update_field_translations("name", {"de_DE": "Courteous reminder"})
