@@ -137,6 +137,9 @@ def main(argv=None):
         "--size", default="1440x900", help="window size, WIDTHxHEIGHT (a tall form: 1440x1300)"
     )
     parser.add_argument("--click", help="CSS selector clicked before each shot (a form's tab)")
+    parser.add_argument(
+        "--companies", help="the companies the web client works in, first the current one (ids, as 2-1)"
+    )
     parser.add_argument("shots", nargs="+", metavar="OUT.png=PATH (or a full address)")
     args = parser.parse_args(argv)
     width, height = (int(n) for n in args.size.split("x"))
@@ -147,6 +150,8 @@ def main(argv=None):
     try:
         browser.call("Network.enable")
         browser.call("Network.setCookie", name="session_id", value=session, domain=host, path="/")
+        if args.companies:  # the web client's own cookie for the company switcher
+            browser.call("Network.setCookie", name="cids", value=args.companies, domain=host, path="/")
         for shot in args.shots:
             out, path = shot.split("=", 1)
             # A full address is shot as it is (the demo's mail catcher page).
