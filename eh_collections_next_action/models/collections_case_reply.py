@@ -5,6 +5,7 @@ from odoo.tools import email_normalize, formataddr
 
 from odoo.addons.eh_collections_case.tools.holds import ReminderHold
 
+from .collections_reply import reply_method
 from .mail_thread import eh_mail_headers
 from .res_company import COLLECTIONS_ALIAS
 
@@ -82,19 +83,19 @@ class CollectionsCase(models.Model):
         if len(cases) == 1:
             return cases
         company = cases.company_id[:1] or companies[:1]
-        return (
-            self.env["eh.collections.reply"]
-            .sudo()
-            .with_context(eh_reply_method=True)
-            .create(
-                {
-                    "company_id": company.id,
-                    "partner_id": customers[:1].id if len(customers) == 1 else False,
-                    "email_from": msg_dict.get("email_from"),
-                    "subject": msg_dict.get("subject") or "",
-                }
+        with reply_method():
+            return (
+                self.env["eh.collections.reply"]
+                .sudo()
+                .create(
+                    {
+                        "company_id": company.id,
+                        "partner_id": customers[:1].id if len(customers) == 1 else False,
+                        "email_from": msg_dict.get("email_from"),
+                        "subject": msg_dict.get("subject") or "",
+                    }
+                )
             )
-        )
 
     @api.model
     def _eh_alias_companies(self, msg_dict):
@@ -111,7 +112,7 @@ class CollectionsCase(models.Model):
         """A customer's mail the gateway posted on the case becomes a reply to review."""
         result = super()._message_post_after_hook(message, msg_vals)
         if (
-            eh_mail_headers(self.env) is not None
+            eh_mail_headers() is not None
             and message.message_type == "email"
             and not message.author_id.user_ids.filtered(lambda user: not user.share)
         ):

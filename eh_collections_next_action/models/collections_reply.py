@@ -9,8 +9,13 @@ from odoo.fields import Domain
 from odoo.tools import format_amount, html2plaintext
 
 from odoo.addons.eh_account_ai_agent.tools import read_reply_with_llm
+from odoo.addons.eh_collections_case.tools.case_method import MethodGuard
 
 from .mail_thread import eh_mail_headers
+
+# The reply's own paths (the gateway, the reading, Accept and Reject): a ContextVar no
+# request can carry, not a key of Odoo's context, which any JSON-2 call may set.
+reply_method = MethodGuard("eh_collections_reply_method")
 
 KINDS = [
     ("promise", "Promise to pay"),
@@ -161,18 +166,19 @@ class CollectionsReply(models.Model):
             "received": message.date,
             "message_id": message.id,
         }
-        reply = reply.sudo().with_context(eh_reply_method=True) if reply else Reply
-        if reply:
-            reply.write(values)
-        else:
-            reply = Reply.with_context(eh_reply_method=True).create(values)
-        reply._eh_read(str(message.body or ""), eh_mail_headers(self.env))
+        with reply_method():
+            if reply:
+                reply = reply.sudo()
+                reply.write(values)
+            else:
+                reply = Reply.create(values)
+        reply._eh_read(str(message.body or ""), eh_mail_headers())
         return reply
 
     def _message_post_after_hook(self, message, msg_vals):
         """A mail to the alias that found no case is read here, waiting to be sorted."""
         result = super()._message_post_after_hook(message, msg_vals)
-        if eh_mail_headers(self.env) is not None and message.message_type == "email":
+        if eh_mail_headers() is not None and message.message_type == "email":
             for reply in self.filtered(lambda r: not r.message_id):
                 self._eh_from_message(message, reply=reply)
         return result
@@ -214,21 +220,21 @@ class CollectionsReply(models.Model):
         if trace:
             self.env["eh.ai.agent"]._audit(company, trace, self, reading.kind)
         by_name = {invoice.name: invoice for invoice in invoices}
-        self.with_context(eh_reply_method=True).write(
-            {
-                "text": html2plaintext(body_html)[:5000],
-                "kind": reading.kind,
-                "promise_date": reading.promise_date,
-                "promise_amount": reading.promise_amount,
-                "payment_date": reading.payment_date,
-                "payment_amount": reading.payment_amount,
-                "return_date": reading.return_date,
-                "dispute_reason": reading.dispute_reason,
-                "invoice_ids": [(6, 0, [by_name[name].id for name in reading.invoices if name in by_name])],
-                "source": reading.source,
-                "evidence": (reading.evidence or "")[:250],
-            }
-        )
+        values = {
+            "text": html2plaintext(body_html)[:5000],
+            "kind": reading.kind,
+            "promise_date": reading.promise_date,
+            "promise_amount": reading.promise_amount,
+            "payment_date": reading.payment_date,
+            "payment_amount": reading.payment_amount,
+            "return_date": reading.return_date,
+            "dispute_reason": reading.dispute_reason,
+            "invoice_ids": [(6, 0, [by_name[name].id for name in reading.invoices if name in by_name])],
+            "source": reading.source,
+            "evidence": (reading.evidence or "")[:250],
+        }
+        with reply_method():
+            self.write(values)
         if self.case_id:
             self.case_id._eh_reply_arrived(self)
 
@@ -253,9 +259,10 @@ class CollectionsReply(models.Model):
         self._check_to_review()
         for reply in self:
             done = getattr(reply, f"_eh_accept_{reply.kind}")()
-            reply.with_context(eh_reply_method=True).write(
-                {"state": "accepted", "decided_by_id": self.env.uid, "decided_at": fields.Datetime.now()}
-            )
+            with reply_method():
+                reply.write(
+                    {"state": "accepted", "decided_by_id": self.env.uid, "decided_at": fields.Datetime.now()}
+                )
             reply._eh_say(self.env._("Accepted by %(user)s: %(done)s", user=self.env.user.name, done=done))
         self.case_id._on_case_changed()  # read: no longer first on My day, nor holding reminders
         return True
@@ -276,14 +283,15 @@ class CollectionsReply(models.Model):
         for reply in self:
             if reply.state != "to_review":
                 raise UserError(self.env._("This reply was already %(state)s.", state=reply.state))
-        self.with_context(eh_reply_method=True).write(
-            {
-                "state": "rejected",
-                "reject_reason": reason,
-                "decided_by_id": self.env.uid,
-                "decided_at": fields.Datetime.now(),
-            }
-        )
+        with reply_method():
+            self.write(
+                {
+                    "state": "rejected",
+                    "reject_reason": reason,
+                    "decided_by_id": self.env.uid,
+                    "decided_at": fields.Datetime.now(),
+                }
+            )
         for reply in self:
             reply._eh_say(
                 self.env._(
@@ -387,7 +395,7 @@ class CollectionsReply(models.Model):
     # -- one path per change ----------------------------------------------------------
 
     def write(self, vals):
-        if not self.env.context.get("eh_reply_method"):
+        if not reply_method.active():
             if set(vals) <= READING:
                 self._eh_check_reading(vals)
                 result = super().write(vals)
@@ -406,10 +414,11 @@ class CollectionsReply(models.Model):
                 if reply.case_id or reply.state != "to_review":
                     raise UserError(self.env._("Only a reply to sort, still to review, gets a case."))
         result = super().write(vals)
-        if "case_id" in vals and not self.env.context.get("eh_reply_method"):
+        if "case_id" in vals and not reply_method.active():
             for reply in self:
                 if reply.case_id.partner_id and not reply.partner_id:
-                    reply.with_context(eh_reply_method=True).partner_id = reply.case_id.partner_id
+                    with reply_method():
+                        reply.partner_id = reply.case_id.partner_id
                 reply._eh_read(str(reply.message_id.body or ""), {})
         return result
 
@@ -431,7 +440,7 @@ class CollectionsReply(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.context.get("eh_reply_method"):
+        if not reply_method.active():
             raise UserError(
                 self.env._("Replies come from the mail gateway: send the customer's email to the case.")
             )

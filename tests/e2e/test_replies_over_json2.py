@@ -73,3 +73,50 @@ def test_another_companys_collector_and_an_employee_see_none_of_them(api):
     with pytest.raises(ApiError) as refused:
         replies(api("e2e_employee"))
     assert refused.value.name == "odoo.exceptions.AccessError"
+
+
+def test_the_context_keys_an_older_version_trusted_open_no_door(admin_api, collector_api):
+    """A key of Odoo's context travels with every call, so the reply's own paths and
+    "came through the mail gateway" are marks no request can carry: the keys they once
+    were change nothing, for a collector or an administrator."""
+    [case] = collector_api.call(
+        "eh.collections.case", "search_read", domain=[("state", "=", "open")], fields=["partner_id"], limit=1
+    )
+    for client in (collector_api, admin_api):
+        with pytest.raises(ApiError):  # no group may create one (access rights), and no key opens it
+            client.call(
+                "eh.collections.reply",
+                "create",
+                vals_list=[{"case_id": case["id"], "kind": "promise"}],
+                context={"eh_reply_method": True},
+            )
+        [reply] = client.call("eh.collections.reply", "search_read", domain=[], fields=["state"], limit=1)
+        with pytest.raises(ApiError) as refused:
+            client.call(
+                "eh.collections.reply",
+                "write",
+                ids=[reply["id"]],
+                vals={"state": "accepted"},
+                context={"eh_reply_method": True},
+            )
+        assert "action_accept() or action_reject(reason)" in refused.value.message
+
+    def held():
+        [row] = collector_api.call("eh.collections.case", "read", ids=[case["id"]], fields=["reminder_hold"])
+        return row["reminder_hold"]
+
+    before = collector_api.call("eh.collections.reply", "search_count", domain=[("case_id", "=", case["id"])])
+    # A mail "from the customer", posted by a collector with the gateway's old flag: a
+    # note on the case, never a reply to review that would hold the reminders.
+    collector_api.call(
+        "eh.collections.case",
+        "message_post",
+        ids=[case["id"]],
+        body="We will pay the full balance next Friday.",
+        message_type="email",
+        author_id=case["partner_id"][0],
+        context={"eh_mail_headers": {}},
+    )
+    after = collector_api.call("eh.collections.reply", "search_count", domain=[("case_id", "=", case["id"])])
+    assert after == before
+    assert "waiting to be read" not in (held() or "")
