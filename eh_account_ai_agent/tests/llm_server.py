@@ -14,6 +14,9 @@ class Reply:
     body: object = None  # dict (sent as JSON) or str (sent as is)
     delay: float = 0.0
     headers: dict = field(default_factory=dict)
+    # Called with the request received (its "headers" and "raw" bytes) to add headers
+    # that depend on it, as a signature over the request's nonce.
+    sign: object = None
 
 
 class ScriptedLLM:
@@ -29,17 +32,22 @@ class ScriptedLLM:
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))
                 raw = self.rfile.read(length)
-                server.requests.append(
-                    {"path": self.path, "headers": dict(self.headers), "json": json.loads(raw or b"{}")}
-                )
+                request = {
+                    "path": self.path,
+                    "headers": dict(self.headers),
+                    "raw": raw,  # the bytes as they came, for checking a signature
+                    "json": json.loads(raw or b"{}"),
+                }
+                server.requests.append(request)
                 reply = server.replies.pop(0) if server.replies else Reply(500, {"error": "no script"})
                 if reply.delay:
                     time.sleep(reply.delay)
                 payload = reply.body if isinstance(reply.body, str) else json.dumps(reply.body)
+                headers = {**reply.headers, **(reply.sign(request, payload.encode()) if reply.sign else {})}
                 try:
                     self.send_response(reply.status)
                     self.send_header("Content-Type", "application/json")
-                    for name, value in reply.headers.items():
+                    for name, value in headers.items():
                         self.send_header(name, value)
                     self.send_header("Content-Length", str(len(payload.encode())))
                     self.end_headers()

@@ -2,6 +2,7 @@ import hashlib
 import hmac
 import json
 import logging
+import secrets
 import time
 
 import requests
@@ -18,14 +19,27 @@ WORKLIST_SIZE = 200
 TIMEOUT_S = 10
 MAX_ANSWER_BYTES = 1_000_000
 TIMESTAMP_HEADER = "X-EH-Timestamp"
+NONCE_HEADER = "X-EH-Nonce"
 SIGNATURE_HEADER = "X-EH-Signature"
+MIN_SECRET_LENGTH = 32
+# How far the answer's timestamp may be from now, either way.
+FRESH_S = 300
 
 
-def sign(secret, timestamp, body):
-    """The signature of a payload: HMAC-SHA256 of "<timestamp>.<body>" with the shared
-    secret, as "sha256=<hex>". Both directions are signed the same way."""
-    message = f"{timestamp}.".encode() + body
+def sign(secret, timestamp, nonce, body):
+    """The signature of a payload: HMAC-SHA256 of "<timestamp>.<nonce>.<body>" with the
+    shared secret, as "sha256=<hex>". Both directions are signed the same way; the
+    answer carries the request's nonce, which ties it to that one round trip."""
+    message = f"{timestamp}.{nonce}.".encode() + body
     return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def secret_problem(url, secret):
+    """Why this webhook setup may not post, or None: a URL needs a shared secret of
+    at least MIN_SECRET_LENGTH characters (the worklist names customers and amounts)."""
+    if url and len((secret or "").strip()) < MIN_SECRET_LENGTH:
+        return f"a webhook needs a shared secret of at least {MIN_SECRET_LENGTH} characters"
+    return None
 
 
 class CollectionsAgentWebhook(models.AbstractModel):
@@ -34,7 +48,9 @@ class CollectionsAgentWebhook(models.AbstractModel):
     too, with proposals, which land in the approval queue exactly as `api_propose`
     files them, made by the Collections AI user. A timeout, a non-2xx, an unsigned,
     oversized or malformed answer is audited (`eh.ai.call`) and applies nothing; the
-    next run tries again."""
+    next run tries again. Nothing is posted without a shared secret of at least
+    MIN_SECRET_LENGTH characters; every request carries a fresh nonce, and only an
+    answer that echoes it, signed over it, within FRESH_S seconds, is applied."""
 
     _name = "eh.collections.agent.webhook"
     _description = "Collections agent webhook"
@@ -51,6 +67,11 @@ class CollectionsAgentWebhook(models.AbstractModel):
         """Post `company`'s worklist and apply the proposals answered. Returns
         {"applied": [...], "refused": [...]} or None when nothing was applied."""
         secret = company.sudo().eh_agent_webhook_secret or ""
+        clock = CallClock(PROMPT_VERSION, False)
+        problem = secret_problem(company.eh_agent_webhook_url, secret)
+        if problem:
+            self._audit(company, clock.trace("error", self.env._("Nothing posted: %(why)s.", why=problem)))
+            return None
         ai_user = self.env.ref("eh_collections_next_action.user_collections_ai")
         agent_env = self.env(user=ai_user, context=dict(self.env.context, allowed_company_ids=company.ids))
         cases = (
@@ -66,11 +87,10 @@ class CollectionsAgentWebhook(models.AbstractModel):
             {"company": company.name, "company_id": company.id, "worklist": cases._api_items()},
             default=str,
         ).encode()
-        timestamp = str(int(time.time()))
-        clock = CallClock(PROMPT_VERSION, False)
+        timestamp, nonce = str(int(time.time())), secrets.token_hex(16)
         try:
-            answer = self._post(company.eh_agent_webhook_url, body, timestamp, secret)
-            proposals = self._proposals(answer, secret)
+            answer = self._post(company.eh_agent_webhook_url, body, timestamp, nonce, secret)
+            proposals = self._proposals(answer, nonce, secret)
         except UserError as error:
             self._audit(company, clock.trace("error", str(error)))
             return None
@@ -83,11 +103,12 @@ class CollectionsAgentWebhook(models.AbstractModel):
         return result
 
     @api.model
-    def _post(self, url, body, timestamp, secret):
+    def _post(self, url, body, timestamp, nonce, secret):
         headers = {
             "Content-Type": "application/json",
             TIMESTAMP_HEADER: timestamp,
-            SIGNATURE_HEADER: sign(secret, timestamp, body),
+            NONCE_HEADER: nonce,
+            SIGNATURE_HEADER: sign(secret, timestamp, nonce, body),
         }
         try:
             response = requests.post(url, data=body, headers=headers, timeout=TIMEOUT_S, stream=True)
@@ -109,15 +130,34 @@ class CollectionsAgentWebhook(models.AbstractModel):
         return response.headers, content
 
     @api.model
-    def _proposals(self, answer, secret):
-        """The proposals of a signed answer; an empty answer proposes nothing."""
+    def _proposals(self, answer, nonce, secret):
+        """The proposals of an answer signed for this very request (its nonce) and
+        fresh (its timestamp within FRESH_S of now); an empty answer proposes nothing.
+        An answer recorded once and played back later carries an older nonce."""
         headers, content = answer
         if not content.strip():
             return []
         timestamp = headers.get(TIMESTAMP_HEADER, "")
-        if not hmac.compare_digest(headers.get(SIGNATURE_HEADER, ""), sign(secret, timestamp, content)):
+        if not hmac.compare_digest(headers.get(NONCE_HEADER, ""), nonce):
+            raise UserError(
+                self.env._(
+                    "The agent service's answer is not for this request (its nonce differs: a replayed "
+                    "answer?): ignored."
+                )
+            )
+        if not hmac.compare_digest(
+            headers.get(SIGNATURE_HEADER, ""), sign(secret, timestamp, nonce, content)
+        ):
             raise UserError(
                 self.env._("The agent service's answer is not signed with the shared secret: ignored.")
+            )
+        if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > FRESH_S:
+            raise UserError(
+                self.env._(
+                    "The agent service's answer is not fresh (its timestamp is over %(minutes)s minutes "
+                    "from now): ignored.",
+                    minutes=FRESH_S // 60,
+                )
             )
         try:
             data = json.loads(content)

@@ -207,6 +207,8 @@ class CollectionsCase(models.Model):
             why=rationale,
         )
         followup = Followup._queue_template(self, level, reason)
+        if followup.edited_by_id:  # a person rewrote the waiting reminder: their words stay
+            return {"kind": "reminder", "id": followup.id}
         values = {"ai_generated": True, "reason": reason}
         if subject:
             values["subject"] = str(subject)[:250]

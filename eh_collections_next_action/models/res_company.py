@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .collections_agent_webhook import MIN_SECRET_LENGTH, secret_problem
+
 # The local part of each company's collections alias: customers' replies come back to it.
 COLLECTIONS_ALIAS = "collections"
 # How much each component weighs in the order of My day (see `_eh_my_day_components`).
@@ -55,6 +57,22 @@ class ResCompany(models.Model):
                 raise ValidationError(self.env._("My day's weights cannot be negative."))
             if company.eh_collections_reply_hold_days < 0:
                 raise ValidationError(self.env._("The days a reply holds reminders cannot be negative."))
+
+    @api.constrains("eh_agent_webhook_url", "eh_agent_webhook_secret")
+    def _check_eh_agent_webhook(self):
+        """The nightly worklist names customers and amounts: no URL without a shared
+        secret long enough to sign it (the cron refuses to post otherwise, too)."""
+        for company in self.sudo():
+            if secret_problem(company.eh_agent_webhook_url, company.eh_agent_webhook_secret):
+                raise ValidationError(
+                    self.env._(
+                        "The agent webhook of %(company)s needs a shared secret of at least %(length)s "
+                        "characters before it has a URL: a system administrator types one in Settings > "
+                        "Collections AI > Outside agents.",
+                        company=company.name,
+                        length=MIN_SECRET_LENGTH,
+                    )
+                )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -26,7 +26,11 @@ class ResConfigSettings(models.TransientModel):
     )
     eh_my_day_weight_exposure = fields.Float(related="company_id.eh_my_day_weight_exposure", readonly=False)
     eh_my_day_weight_reply = fields.Float(related="company_id.eh_my_day_weight_reply", readonly=False)
-    eh_agent_webhook_url = fields.Char(related="company_id.eh_agent_webhook_url", readonly=False)
+    # Not a related field: a related one is written when the settings are created,
+    # before the secret typed beside it, and the company refuses a URL without one.
+    eh_agent_webhook_url = fields.Char(
+        string="Agent service URL", compute="_compute_eh_agent_webhook_url", store=True, readonly=False
+    )
     # The secret is write-only, as the AI key: typed here, shown back as a hint.
     eh_agent_webhook_secret_input = fields.Char(string="New shared secret", groups="base.group_system")
     eh_agent_webhook_secret_hint = fields.Char(
@@ -90,7 +94,8 @@ class ResConfigSettings(models.TransientModel):
             ]
             body = Markup("").join(
                 Markup(
-                    "<tr><td class='text-end pe-3'>%s</td><td>%s</td><td class='text-muted ps-3'>%s</td></tr>"
+                    "<tr><td class='text-end text-nowrap pe-2'>%s</td><td>%s</td>"
+                    "<td class='text-muted text-nowrap ps-2'>%s</td></tr>"
                 )
                 % (self.env._("%(days)s days", days=days), what, who)
                 for days, _order, what, who in sorted(rows, key=lambda row: row[:2])
@@ -105,8 +110,17 @@ class ResConfigSettings(models.TransientModel):
                 settings.company_id.sudo().eh_agent_webhook_secret
             )
 
+    @api.depends("company_id")
+    def _compute_eh_agent_webhook_url(self):
+        for settings in self:
+            settings.eh_agent_webhook_url = settings.company_id.eh_agent_webhook_url
+
     def set_values(self):
         result = super().set_values()
+        company = self.company_id
+        # The secret first: the company refuses a webhook URL without one.
         if self.eh_agent_webhook_secret_input and self.env.user.has_group("base.group_system"):
-            self.company_id.sudo().eh_agent_webhook_secret = self.eh_agent_webhook_secret_input.strip()
+            company.sudo().eh_agent_webhook_secret = self.eh_agent_webhook_secret_input.strip()
+        if (self.eh_agent_webhook_url or False) != (company.eh_agent_webhook_url or False):
+            company.eh_agent_webhook_url = self.eh_agent_webhook_url
         return result

@@ -7,9 +7,9 @@ from odoo.tests import freeze_time, tagged
 from odoo.addons.eh_account_ai_agent.tests.llm_server import Reply, ScriptedLLMMixin
 from odoo.addons.eh_collections_case.tests.common import TODAY, CollectionsCommon
 
-from ..models.collections_agent_webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
+from ..models.collections_agent_webhook import NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 
-SECRET = "whsec-test-0123456789"
+SECRET = "whsec-test-0123456789-abcdefghijklmnop"  # 37 characters: at least the 32 asked for
 
 
 @freeze_time(TODAY)
@@ -111,6 +111,22 @@ class TestAgentApi(ScriptedLLMMixin, CollectionsCommon):
             self.env["mail.mail"].search_count(to_customer), mails, "nothing went to the customer"
         )
 
+    def test_a_repeated_proposal_never_overwrites_a_persons_edits(self):
+        first = self.Api.api_propose(
+            self.case.id, "send_demand_letter", "Time for it.", body="<p>Pay now.</p>"
+        )
+        followup = self.env["eh.collections.followup"].browse(first["id"])
+        followup.with_user(self.collector).write(
+            {"body_html": "<p>Dear Edwin, as agreed on the phone...</p>"}
+        )
+        self.assertEqual(followup.edited_by_id, self.collector)
+        again = self.Api.api_propose(
+            self.case.id, "send_demand_letter", "Still unpaid.", body="<p>PAY NOW.</p>"
+        )
+        self.assertEqual(again["id"], followup.id, "the same reminder, not a second one")
+        self.assertIn("as agreed on the phone", str(followup.body_html))
+        self.assertNotIn("PAY NOW", str(followup.body_html))
+
     def test_a_proposal_the_rules_forbid_or_an_unknown_one_is_refused(self):
         with self.assertRaisesRegex(ValidationError, "write_off_review under the 200-day threshold"):
             self.Api.api_propose(self.case.id, "write_off_review", "Write it off.")
@@ -126,11 +142,20 @@ class TestAgentApi(ScriptedLLMMixin, CollectionsCommon):
             {"eh_agent_webhook_url": f"{self.llm.url}/collections", "eh_agent_webhook_secret": SECRET}
         )
 
-    def signed(self, payload, secret=SECRET):
-        body = json.dumps(payload)
-        timestamp = str(int(time.time()))
-        headers = {TIMESTAMP_HEADER: timestamp, SIGNATURE_HEADER: sign(secret, timestamp, body.encode())}
-        return Reply(200, body, headers=headers)
+    def signed(self, payload, secret=SECRET, age=0, nonce=None):
+        """The service's answer, signed as it would sign it: over the nonce of the request
+        it answers (or `nonce`), stamped `age` seconds ago."""
+
+        def sign_answer(request, body):
+            echoed = nonce or request["headers"][NONCE_HEADER]
+            timestamp = str(int(time.time()) - age)
+            return {
+                TIMESTAMP_HEADER: timestamp,
+                NONCE_HEADER: echoed,
+                SIGNATURE_HEADER: sign(secret, timestamp, echoed, body),
+            }
+
+        return Reply(200, json.dumps(payload), sign=sign_answer)
 
     def round_trip(self):
         return self.env["eh.collections.agent.webhook"]._round_trip(self.company)
@@ -161,11 +186,14 @@ class TestAgentApi(ScriptedLLMMixin, CollectionsCommon):
         ]
         result = self.round_trip()
         [request] = self.llm.requests
-        body = json.dumps(request["json"]).encode()
         self.assertEqual(request["json"]["worklist"][0]["id"], self.case.id)
-        sent_signature = request["headers"][SIGNATURE_HEADER]
-        self.assertTrue(sent_signature.startswith("sha256=") and len(sent_signature) == 71)
-        self.assertNotEqual(sent_signature, sign(SECRET, request["headers"][TIMESTAMP_HEADER], body + b" "))
+        # The signature is over the very bytes the service received, with its nonce.
+        timestamp, nonce = request["headers"][TIMESTAMP_HEADER], request["headers"][NONCE_HEADER]
+        self.assertEqual(len(nonce), 32)
+        self.assertEqual(request["headers"][SIGNATURE_HEADER], sign(SECRET, timestamp, nonce, request["raw"]))
+        self.assertNotEqual(
+            request["headers"][SIGNATURE_HEADER], sign(SECRET, timestamp, nonce, request["raw"] + b" ")
+        )
         self.assertEqual([p["kind"] for p in result["applied"]], ["reminder"])
         self.assertEqual(len(result["refused"]), 2)
         followup = self.env["eh.collections.followup"].browse(result["applied"][0]["id"])
@@ -192,6 +220,56 @@ class TestAgentApi(ScriptedLLMMixin, CollectionsCommon):
                 self.assertEqual(self.audit().outcome, "error")
                 self.assertIn(reason, self.audit().fallback_reason)
         self.assertFalse(self.case.activity_ids, "nothing half-applied")
+
+    def test_an_answer_played_back_or_stale_files_nothing_and_is_audited(self):
+        self.configure_webhook()
+        proposal = {"proposals": [{"case_id": self.case.id, "action": "phone_call", "rationale": "Call."}]}
+        self.llm.replies = [self.signed(proposal)]
+        self.assertEqual(len(self.round_trip()["applied"]), 1)
+        first_nonce = self.llm.requests[-1]["headers"][NONCE_HEADER]
+        activities = self.case.activity_ids
+        for reply, reason in (
+            # Recorded once and played back the next night: its nonce is last night's.
+            (self.signed(proposal, nonce=first_nonce), "not for this request"),
+            (self.signed(proposal, age=301), "not fresh"),
+            (self.signed(proposal, age=-301), "not fresh"),
+        ):
+            with self.subTest(reason=reason):
+                self.llm.replies = [reply]
+                self.assertIsNone(self.round_trip())
+                self.assertEqual(self.audit().outcome, "error")
+                self.assertIn(reason, self.audit().fallback_reason)
+        self.assertEqual(self.case.activity_ids, activities, "nothing filed again")
+        self.assertNotEqual(
+            self.llm.requests[-1]["headers"][NONCE_HEADER], first_nonce, "a fresh nonce each time"
+        )
+
+    def test_no_webhook_without_a_secret_of_32_characters(self):
+        with self.assertRaisesRegex(ValidationError, "needs a shared secret of at least 32 characters"):
+            self.company.sudo().write(
+                {"eh_agent_webhook_url": f"{self.llm.url}/collections", "eh_agent_webhook_secret": "short"}
+            )
+        with self.assertRaisesRegex(ValidationError, "needs a shared secret of at least 32 characters"):
+            self.company.sudo().write({"eh_agent_webhook_url": f"{self.llm.url}/collections"})
+        # A database set up before the rule: the cron posts nothing, and says why.
+        self.env.cr.execute(
+            "UPDATE res_company SET eh_agent_webhook_url = %s, eh_agent_webhook_secret = NULL WHERE id = %s",
+            [f"{self.llm.url}/collections", self.company.id],
+        )
+        self.company.invalidate_recordset()
+        self.assertIsNone(self.round_trip())
+        self.assertFalse(self.llm.requests, "the worklist never left")
+        self.assertEqual(self.audit().outcome, "error")
+        self.assertIn("Nothing posted: a webhook needs a shared secret", self.audit().fallback_reason)
+
+    def test_settings_take_the_url_and_its_secret_in_one_save(self):
+        url = f"{self.llm.url}/collections"
+        self.env["res.config.settings"].create(
+            {"eh_agent_webhook_url": url, "eh_agent_webhook_secret_input": SECRET}
+        ).execute()
+        self.assertEqual(
+            (self.company.eh_agent_webhook_url, self.company.sudo().eh_agent_webhook_secret), (url, SECRET)
+        )
 
     def test_a_service_that_times_out_applies_nothing(self):
         self.configure_webhook()
