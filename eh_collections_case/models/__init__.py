@@ -25,6 +25,7 @@ from . import (
     collections_followup_pending,
     collections_followup_send,
     collections_level,
+    collections_pay_link_request,
     collections_payment_match,
     collections_payment_plan,
     collections_predue_notice,

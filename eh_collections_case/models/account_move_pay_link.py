@@ -14,7 +14,8 @@ class AccountMove(models.Model):
     """The pay link every reminder carries, on every channel: signed with the database
     secret and good for the days the company sets. It opens Odoo's own portal page of
     the invoice, with the amount due and its Pay button; an expired or tampered link
-    opens a page that offers to send a fresh one to the invoicing contact."""
+    opens a page that says so; only a correctly signed link whose date has passed may
+    ask for a fresh one, sent to the invoicing contact."""
 
     _inherit = "account.move"
 
@@ -44,38 +45,33 @@ class AccountMove(models.Model):
             day = fields.Date.to_date(expires)
         except ValueError:
             day = None
+        # An invalid link learns nothing: not whether the invoice exists, nor its name.
         if not move or not move.is_sale_document() or move.state != "posted":
             return "invalid", self.browse()
         if not day or not consteq(move._eh_pay_link_signature(day), signature or ""):
-            return "invalid", move
+            return "invalid", self.browse()
         if move.payment_state in PAID_STATES:
             return "paid", move
         if day < move.company_id._eh_collections_today():
             return "expired", move
         return "pay", move
 
-    def _eh_send_fresh_pay_link(self):
+    def _eh_send_fresh_pay_link(self, remote_addr=None):
         """Mail a fresh pay link to the invoice's invoicing contact (never to whoever asked),
-        once a day per invoice, and log it on its case."""
+        once a day per invoice, and log it on its case. The limit is stored
+        (`eh.collections.pay.link.request`); two requests at once for one invoice are
+        told apart by a transaction lock, so only one sends."""
         self.ensure_one()
+        Request = self.env["eh.collections.pay.link.request"].sudo()
+        if not self.env["ir.cron"]._eh_try_claim("eh_collections_case.fresh_pay_link", self.id):
+            return False  # another request is sending it right now
+        if Request._sent_lately(self):
+            return False
         case = self.eh_collections_case_id
         recipient = case.eh_reminder_partner_id if case else self.partner_id
-        subject = self.env._("Your payment link for %(invoice)s", invoice=self.name)
-        # Once a day, case or not: the mail's own message is the record of it.
-        since = fields.Datetime.now() - timedelta(days=1)
-        Message = self.env["mail.message"].sudo()
-        if Message.search_count(
-            [
-                ("model", "=", self._name),
-                ("res_id", "=", self.id),
-                ("subject", "=", subject),
-                ("date", ">", since),
-            ],
-            limit=1,
-        ):
-            return False
         if not recipient.email:
             return False
+        subject = self.env._("Your payment link for %(invoice)s", invoice=self.name)
         # Markup escapes what it is given: the link and the names go in as text.
         body = Markup(
             self.env._(
@@ -97,6 +93,7 @@ class AccountMove(models.Model):
                 "res_id": self.id,
             }
         )
+        Request.create({"move_id": self.id, "remote_addr": remote_addr, "sent": True})
         if case and case.state == "open":
             note = self.env._("Fresh payment link sent for %(invoice)s", invoice=self.name)
             case.sudo()._log_action([{"action_type": "email", "channel": "email", "note": note}])

@@ -65,6 +65,64 @@ class TestPayLink(CollectionsCommon, HttpCase):
             1,
         )
 
+    def csrf(self):
+        """A CSRF token the way an attacker gets one: from any page of the site."""
+        page = self.open(self.invoice._eh_pay_link(expires=self.today - timedelta(days=1)))
+        return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+
+    def fresh_link_mails(self, move=None):
+        return self.env["mail.mail"].search(
+            [("model", "=", "account.move"), ("res_id", "=", (move or self.invoice).id)]
+        )
+
+    def test_an_invalid_link_is_one_page_whether_its_invoice_exists_or_not_and_sends_nothing(self):
+        expired = self.today - timedelta(days=1)
+        forged = f"/collections/pay/{self.invoice.id}/{expired.isoformat()}/{'0' * 64}"
+        unknown = f"/collections/pay/{self.invoice.id + 10**6}/{expired.isoformat()}/{'0' * 64}"
+        pages = [self.url_open(path).text for path in (forged, unknown)]
+        self.assertEqual(*(re.sub(r'value="[^"]+"', "", page) for page in pages))
+        for page in pages:
+            self.assertIn("This payment link is not valid", page)
+            self.assertNotIn(self.invoice.name, page)
+            self.assertNotIn("Send me a fresh link", page)
+        token = self.csrf()
+        for path in (forged, unknown):
+            answer = self.url_open(path + "/renew", data={"csrf_token": token})
+            self.assertEqual(answer.status_code, 200)
+            self.assertIn("This payment link is not valid", answer.text)
+        self.assertFalse(self.fresh_link_mails(), "an unsigned link makes the company mail nobody")
+        self.assertFalse(
+            self.open_case().action_ids.filtered(lambda a: "Fresh payment link" in (a.note or ""))
+        )
+
+    def test_the_once_a_day_limit_is_stored_not_read_from_the_mail(self):
+        url = self.invoice._eh_pay_link(expires=self.today - timedelta(days=1))
+        token = self.csrf()
+        self.assertIn("on its way", self.open(url + "/renew", data={"csrf_token": token}).text)
+        # The mail and its message gone (the queue cleaned, another language's subject):
+        # the stored request still says a link went today.
+        self.env["mail.message"].sudo().search(
+            [("model", "=", "account.move"), ("res_id", "=", self.invoice.id)]
+        ).unlink()
+        self.fresh_link_mails().unlink()
+        self.assertIn("already sent today", self.open(url + "/renew", data={"csrf_token": token}).text)
+        self.assertFalse(self.fresh_link_mails())
+        [sent] = self.env["eh.collections.pay.link.request"].search(
+            [("move_id", "=", self.invoice.id), ("sent", "=", True)]
+        )
+        self.assertEqual(sent.remote_addr, "127.0.0.1")
+
+    def test_a_burst_from_one_address_is_slowed_down(self):
+        token = self.csrf()
+        forged = f"/collections/pay/{self.invoice.id}/{self.today.isoformat()}/{'1' * 64}/renew"
+        for _ in range(5):
+            self.assertEqual(self.url_open(forged, data={"csrf_token": token}).status_code, 200)
+        url = self.invoice._eh_pay_link(expires=self.today - timedelta(days=1))
+        busy = self.open(url + "/renew", data={"csrf_token": token})
+        self.assertEqual(busy.status_code, 429)
+        self.assertIn("Too many requests came from your address", busy.text)
+        self.assertFalse(self.fresh_link_mails(), "a correctly signed link waits too, during a burst")
+
     def test_an_invoice_without_a_case_gets_one_fresh_link_a_day_too(self):
         not_due = self.post_invoice(400, -10, partner=self.other_customer)
         self.other_customer.email = "billing@lumber.example.com"
