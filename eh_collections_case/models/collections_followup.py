@@ -37,6 +37,12 @@ class CollectionsFollowup(models.Model):
     reason = fields.Char(string="Why it waits", readonly=True)
     recipient_id = fields.Many2one("res.partner", string="To")
     subject = fields.Char()
+    edited_by_id = fields.Many2one(
+        "res.users",
+        string="Edited by",
+        readonly=True,
+        help="Who changed its subject or message by hand: a later draft for the same level leaves them.",
+    )
     body_html = fields.Html(string="Message", sanitize_style=True)
     state = fields.Selection(
         [
@@ -113,6 +119,8 @@ class CollectionsFollowup(models.Model):
                         field=self._fields[refused[0]]._description_string(self.env),
                     )
                 )
+            if {"subject", "body_html"} & set(vals):
+                vals = dict(vals, edited_by_id=self.env.uid)  # a person's words: kept from now on
         return super().write(vals)
 
     def _write_own(self, vals):

@@ -304,7 +304,8 @@ class CollectionsPaymentPlan(models.Model):
 
     def _track(self):
         """Bring the instalments in step with the ledger; escalate the first missed one
-        once, complete a fully paid plan. Idempotent: run it as often as you like."""
+        once, complete a fully paid plan. Idempotent: run it as often as you like. A paid
+        instalment never goes back (see below)."""
         for plan in self.filtered(lambda p: p.state == "active"):
             lines = plan.line_ids.sorted("date")
             states = instalment_states(
@@ -313,6 +314,11 @@ class CollectionsPaymentPlan(models.Model):
                 plan.case_id._today(),
                 plan.grace_days,
             )
+            # What paid an instalment stays paid: the open credits count while they
+            # are open, and one applied to another invoice later takes nothing back.
+            states = [
+                PAID if line.state == PAID else state for line, state in zip(lines, states, strict=True)
+            ]
             for line, state in zip(lines, states, strict=True):
                 if line.state != state:
                     line._write_own({"state": state})

@@ -224,6 +224,47 @@ class TestConcurrency(TransactionCase):
                 env["mail.mail"].search([("recipient_ids", "in", [partner_id])]), "no mail queued"
             )
 
+    def test_a_payment_commits_while_a_cron_holds_its_case(self):
+        """Accounting never waits for collections: a cron holds the case's row (as the
+        follow-up cron's batch does) while an accountant registers the payment in a
+        transaction of its own. The payment commits at once; the case's refresh is
+        left to the job triggered for right after the commit, which brings it in step."""
+        partner_id, company_id = self.committed_overdue_customer()
+        with self.real_env() as env:
+            env["eh.collections.case"]._refresh_from_ledger(
+                env["res.company"].browse(company_id), partners=env["res.partner"].browse(partner_id)
+            )
+            case_id = (
+                env["eh.collections.case"]
+                .search([("partner_id", "=", partner_id), ("state", "=", "open")])
+                .id
+            )
+            invoice_id = env["account.move"].search([("partner_id", "=", partner_id)]).id
+        with self.real_env() as cron:
+            cron["eh.collections.case"].browse(case_id).lock_for_update(allow_referencing=True)
+            with self.real_env() as accountant:
+                accountant.cr.execute(
+                    "SET LOCAL lock_timeout = '5s'"
+                )  # a wait would fail the test, not hang it
+                invoice = accountant["account.move"].browse(invoice_id)
+                accountant["account.payment.register"].with_context(
+                    active_model="account.move", active_ids=invoice.ids
+                ).create({"group_payment": True})._create_payments()
+            # committed while the cron still holds the case
+        with self.real_env() as env:
+            invoice = env["account.move"].browse(invoice_id)
+            self.assertIn(invoice.payment_state, ("paid", "in_payment"), "the payment went through")
+            deferred = env["eh.collections.refresh.deferred"].search([("partner_id", "=", partner_id)])
+            self.assertEqual(len(deferred), 1, "the case's refresh waits for the job")
+            self.assertEqual(env["eh.collections.case"].browse(case_id).total_overdue_amount, 900)
+            cron_record = env.ref("eh_collections_case.ir_cron_refresh_deferred")
+            self.assertTrue(env["ir.cron.trigger"].search_count([("cron_id", "=", cron_record.id)]))
+            env["eh.collections.refresh.deferred"]._cron_refresh_deferred()
+        with self.real_env() as env:
+            case = env["eh.collections.case"].browse(case_id)
+            self.assertEqual(case.total_overdue_amount, 0, "in step once the job ran")
+            self.assertFalse(env["eh.collections.refresh.deferred"].search([("partner_id", "=", partner_id)]))
+
     def test_two_workers_take_different_cases_from_the_run(self):
         """Two workers taking batches at once from the run's list get different cases
         (FOR UPDATE SKIP LOCKED), the oldest debt first; a rolled-back batch goes back on

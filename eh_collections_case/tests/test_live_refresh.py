@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo.tests import freeze_time, tagged
 
 from .common import TODAY, CollectionsCommon
@@ -28,6 +30,33 @@ class TestLiveRefresh(CollectionsCommon):
         self.commit_hooks()
         self.assertEqual(self.case.overdue_invoice_amount, 500)
         self.assertEqual((self.case.days_overdue_max, self.case.overdue_invoice_count), (10, 1))
+
+    def test_a_failing_refresh_never_fails_the_payment(self):
+        """A defect of the suite at the payment's commit is logged and the customer left
+        for the job after the commit: the payment itself goes through."""
+        Case = type(self.env["eh.collections.case"])
+
+        def broken(cases, companies, partners=None):
+            raise ValueError("a defect of the refresh")
+
+        self.pay(self.old, 1000)
+        with (
+            patch.object(Case, "_refresh_from_ledger", broken),
+            self.assertLogs(
+                "odoo.addons.eh_collections_case.models.collections_case_live", "ERROR"
+            ) as logged,
+        ):
+            self.commit_hooks()
+        self.assertIn("the transaction commits", logged.output[0])
+        self.assertIn(self.old.payment_state, ("paid", "in_payment"))
+        deferred = self.env["eh.collections.refresh.deferred"].search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(deferred.company_id, self.company)
+        self.assertEqual(self.case.overdue_invoice_amount, 1500, "left for the job")
+        with self.enter_registry_test_mode():
+            self.env.ref("eh_collections_case.ir_cron_refresh_deferred").method_direct_trigger()
+        self.case.invalidate_recordset()
+        self.assertEqual(self.case.overdue_invoice_amount, 500, "the job brings it in step")
+        self.assertFalse(deferred.exists())
 
     def test_undoing_the_reconciliation_brings_the_debt_back(self):
         payment = self.pay(self.old, 1000)

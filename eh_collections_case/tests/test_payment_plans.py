@@ -210,6 +210,23 @@ class TestPaymentPlans(DunningCommon):
         self.track(TODAY)
         self.assertEqual(self.states(plan), ["paid", "pending", "pending"])
 
+    def test_a_credit_applied_elsewhere_later_never_turns_a_paid_instalment_back(self):
+        """An unapplied payment counts for the plan while it is unapplied; applied later
+        to an invoice outside the plan, the instalment it paid stays paid."""
+        plan = self.active_plan()
+        payment = self.unapplied_payment(333.33)
+        self.Case._refresh_from_ledger(self.company)
+        self.track(TODAY)
+        self.assertEqual(self.states(plan), ["paid", "pending", "pending"])
+        outside = self.post_invoice(333.33, -20)  # invoiced after the plan, not due yet
+        (payment.move_id + outside).line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
+        ).reconcile()
+        self.Case._refresh_from_ledger(self.company)
+        self.track(TODAY)
+        self.assertEqual(self.states(plan), ["paid", "pending", "pending"])
+        self.assertEqual(plan.state, "active")
+
     def test_a_disputed_invoice_is_left_out_of_the_plan(self):
         disputed = self.post_invoice(500, 35)
         disputed.write({"eh_disputed": True, "eh_dispute_reason": "Damaged goods"})

@@ -43,7 +43,8 @@ class CollectionsFollowup(models.Model):
     def _queue_ai_draft(self, case, level, draft, reason=None, rule=None):
         """The AI draft of `level` for `case`, made by the Collections AI user: to
         approve with a `reason`, else sent by the autonomy `rule`. A reminder of that
-        level already waiting for approval takes the draft instead. The subject is the
+        level already waiting for approval takes the draft instead, unless a person edited
+        it: then it stays as they wrote it. The subject is the
         level's own, in the customer's language (the AI writes the prose around the
         facts, the level names the step), the AI's only when the level has no template."""
         template = level.mail_template_id.with_context(eh_level_id=level.id)
@@ -59,6 +60,8 @@ class CollectionsFollowup(models.Model):
             "reason": reason,
         }
         pending = self._pending(case, level)
+        if pending and pending.edited_by_id:  # a person's edits are never overwritten
+            return pending
         if pending:
             pending._write_own(values)
             return pending

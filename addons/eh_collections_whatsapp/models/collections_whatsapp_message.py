@@ -269,6 +269,21 @@ class CollectionsWhatsappMessage(models.Model):
             _logger.warning("Collections: the email instead of WhatsApp %s failed: %s", self.id, error)
             self.env.invalidate_all(flush=False)
             self.write({"fallback": "none", "failure_reason": f"{self.failure_reason}\n{error}"})
+            # In the case's history too, as failed: the reminder did not reach the customer.
+            case._log_action(
+                [
+                    {
+                        "action_type": "follow_up",
+                        "level_id": followup.level_id.id,
+                        "state": "failed",
+                        "note": self.env._(
+                            "WhatsApp failed (%(why)s), and the email instead could not be sent: %(error)s",
+                            why=self.failure_reason.split("\n", 1)[0],
+                            error=error,
+                        ),
+                    }
+                ]
+            )
             return
         self.fallback = "sent"
 
@@ -277,7 +292,8 @@ class CollectionsWhatsappMessage(models.Model):
     @api.model
     def _receive_statuses(self, statuses, companies):
         """Statuses of a webhook signed by `companies`' app secret: messages of theirs
-        move forward (a late "delivered" never undoes "read"); a failure falls back;
+        move forward (a late "delivered" never undoes "read", a "failed" after "delivered"
+        or "read" changes nothing); a failure falls back;
         statuses of messages this database did not send are ignored."""
         numbers = set(companies.mapped("eh_whatsapp_phone_number_id"))
         statuses = [status for status in statuses if status.phone_number_id in numbers]
@@ -288,6 +304,8 @@ class CollectionsWhatsappMessage(models.Model):
             message = messages.get(status.message_id)
             if not message or message.state == "failed":
                 continue
+            if status.status == "failed" and message.state in ("delivered", "read"):
+                continue  # the customer has it: a late "failed" neither fails it nor mails them again
             if status.status == "failed":
                 message._fail(
                     self.env._(

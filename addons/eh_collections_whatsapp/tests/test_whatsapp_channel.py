@@ -2,6 +2,7 @@ import hashlib
 import hmac
 import json
 from datetime import timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time as move_to
 
@@ -146,6 +147,40 @@ class TestWhatsappChannel(DunningCommon, HttpCase):
         self.assertEqual(row.whatsapp_state, "read", "a late report never takes a message back")
         self.assertEqual(row.status, "read", "the History tab's one status column")
         self.assertTrue(row.whatsapp_message_id.read_at)
+
+    def test_a_failed_after_read_never_moves_the_message_back_nor_mails_the_customer(self):
+        self.first.channel_email = False
+        case, _invoice = self.queued_case()
+        self.graph.replies = [accepted("wamid.HBgL02")]
+        self.send_whatsapp()
+        self.webhook([{"id": "wamid.HBgL02", "status": "read"}])
+        self.webhook(
+            [{"id": "wamid.HBgL02", "status": "failed", "errors": [{"code": 131000, "title": "late"}]}]
+        )
+        row = self.whatsapp_row(case)
+        self.assertEqual(row.whatsapp_state, "read")
+        self.assertFalse(row.whatsapp_message_id.fallback, "no email to send instead")
+        self.run_cron()
+        self.assertFalse(self.reminders(), "no email instead of a message the customer read")
+        self.assertFalse(case.action_ids.filtered(lambda a: a.channel == "email"))
+
+    def test_a_failing_email_instead_is_logged_as_failed(self):
+        self.first.channel_email = False
+        case, _invoice = self.queued_case()
+        Send = type(self.env["eh.collections.followup.send"])
+
+        def broken(sender, followups, documents):
+            raise ValueError("the level's template is broken")
+
+        self.graph.replies = [refused(400, 132001, "(#132001) Template name does not exist", "no template")]
+        with patch.object(Send, "_send_email", broken):
+            self.send_whatsapp()
+        message = self.whatsapp_row(case).whatsapp_message_id
+        self.assertEqual((message.state, message.fallback), ("failed", "none"))
+        [failed] = case.action_ids.filtered(lambda a: a.state == "failed")
+        self.assertIn("and the email instead could not be sent", failed.note)
+        self.assertEqual(failed.level_id, self.first)
+        self.assertFalse(self.reminders())
 
     def test_a_rejected_template_falls_back_to_the_levels_email_once(self):
         self.first.channel_email = False
