@@ -130,10 +130,13 @@ class CollectionsPredueNotice(models.Model):
     @api.model
     def _send_batch(self, due):
         """Notify a batch of customers, once per invoice even with several workers: the
-        invoices are claimed with `FOR UPDATE SKIP LOCKED`, and a (invoice, level) pair
-        is unique, so a worker that lost a race writes nothing."""
+        invoices are claimed with a transaction's advisory lock (never a lock on the
+        invoice's row, which would make a payment of it wait for the mail), and a
+        (invoice, level) pair is unique, so a worker that lost a race writes nothing."""
         moves = self.env["account.move"].browse({line.move_id.id for _c, _l, lines in due for line in lines})
-        claimed = moves.try_lock_for_update()
+        claimed = moves.browse(
+            self.env["ir.cron"]._eh_try_claim_many("eh_collections_case.predue", moves.ids)
+        )
         due = [
             (customer, level, lines.filtered(lambda line: line.move_id in claimed))
             for customer, level, lines in due

@@ -20,3 +20,19 @@ class IrCron(models.Model):
         key = zlib.crc32(kind.encode()) & 0x7FFFFFFF
         [[claimed]] = self.env.execute_query(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", key, item_id))
         return claimed
+
+    @api.model
+    def _eh_try_claim_many(self, kind, item_ids):
+        """The ids of `item_ids` this transaction claims for the work `kind`, in one
+        query (see `_eh_try_claim`): the others are held by another transaction."""
+        if not item_ids:
+            return set()
+        key = zlib.crc32(kind.encode()) & 0x7FFFFFFF
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT item FROM unnest(%s::int[]) AS item WHERE pg_try_advisory_xact_lock(%s, item)",
+                sorted(item_ids),
+                key,
+            )
+        )
+        return {item for [item] in rows}

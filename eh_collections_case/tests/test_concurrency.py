@@ -265,6 +265,81 @@ class TestConcurrency(TransactionCase):
             self.assertEqual(case.total_overdue_amount, 0, "in step once the job ran")
             self.assertFalse(env["eh.collections.refresh.deferred"].search([("partner_id", "=", partner_id)]))
 
+    def test_two_workers_send_one_coming_due_notice_and_a_payment_waits_for_neither(self):
+        """Two workers at once on one invoice falling due: the first claims it, the
+        second gets nothing (not the first's mail twice); and the invoice's payment in
+        a third transaction commits while the first still sends, without waiting."""
+        with self.real_env() as env:
+            company = env.ref("base.main_company")
+            tag = uuid.uuid4().hex[:8]
+            strategy = env["eh.collections.strategy"].create(
+                {
+                    "name": f"Race notice {tag}",
+                    "company_id": company.id,
+                    "level_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "name": "Coming due",
+                                "days_overdue": -5,
+                                "min_days_since_previous": 0,
+                                "mail_template_id": env.ref(
+                                    "eh_collections_case.mail_template_coming_due"
+                                ).id,
+                            },
+                        )
+                    ],
+                }
+            )
+            partner = env["res.partner"].create(
+                {
+                    "name": f"Race Notice {tag}",
+                    "is_company": True,
+                    "email": f"ap-{tag}@race.example.com",
+                    "eh_collections_strategy_id": strategy.id,
+                }
+            )
+            today = company._eh_collections_today()
+            invoice = env["account.move"].create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "invoice_date": today - timedelta(days=28),
+                    "invoice_date_due": today + timedelta(days=2),
+                    "invoice_line_ids": [
+                        (0, 0, {"name": "Service", "price_unit": 700, "tax_ids": [(5, 0, 0)]})
+                    ],
+                }
+            )
+            invoice.action_post()
+            partner_id, invoice_id, company_id = partner.id, invoice.id, company.id
+
+        def ours(env):
+            Notice = env["eh.collections.predue.notice"]
+            due = Notice._due_notices(env["res.company"].browse(company_id))
+            return Notice, [item for item in due if item[0].id == partner_id]
+
+        with self.real_env() as first:
+            Notice, due = ours(first)
+            self.assertEqual(len(due), 1)
+            self.assertEqual(len(Notice._send_batch(due)), 1, "the first worker sends it")
+            with self.real_env() as second:
+                Notice2, due2 = ours(second)
+                self.assertEqual(len(due2), 1, "the first has not committed: still due to the second")
+                self.assertFalse(Notice2._send_batch(due2), "the second finds it claimed")
+            with self.real_env() as accountant:
+                accountant.cr.execute("SET LOCAL lock_timeout = '5s'")  # a wait fails the test
+                invoice = accountant["account.move"].browse(invoice_id)
+                accountant["account.payment.register"].with_context(
+                    active_model="account.move", active_ids=invoice.ids
+                ).create({"group_payment": True})._create_payments()
+        with self.real_env() as env:
+            self.assertEqual(
+                env["eh.collections.predue.notice"].search_count([("partner_id", "=", partner_id)]), 1
+            )
+            self.assertIn(env["account.move"].browse(invoice_id).payment_state, ("paid", "in_payment"))
+
     def test_two_workers_take_different_cases_from_the_run(self):
         """Two workers taking batches at once from the run's list get different cases
         (FOR UPDATE SKIP LOCKED), the oldest debt first; a rolled-back batch goes back on
