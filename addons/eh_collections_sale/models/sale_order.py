@@ -2,7 +2,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_amount
+from odoo.tools import SQL, format_amount
 
 from odoo.addons.eh_collections_case.tools.case_method import case_method, in_case_method
 
@@ -91,6 +91,14 @@ class SaleOrder(models.Model):
         error = super()._confirmation_error_message()
         if error or self.eh_hold_override_reason:
             return error
+        case = self._eh_open_case()
+        if case:
+            # The hold as committed now: a level sent or a payment since this transaction
+            # began wrote the case, so PostgreSQL refuses this share lock and Odoo retries
+            # the confirmation, which reads the hold as it is (REPEATABLE READ; a key-share
+            # lock would not see the change). While the follow-up cron sends this
+            # customer's batch, the confirmation waits for it (seconds).
+            self.env.execute_query(SQL("SELECT id FROM eh_collections_case WHERE id = %s FOR SHARE", case.id))
         hold = self._eh_hold()
         if not hold:
             return False
