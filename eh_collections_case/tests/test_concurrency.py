@@ -340,6 +340,40 @@ class TestConcurrency(TransactionCase):
             )
             self.assertIn(env["account.move"].browse(invoice_id).payment_state, ("paid", "in_payment"))
 
+    def test_a_worker_whose_snapshot_predates_anothers_send_takes_nothing_and_sends_nothing(self):
+        """Two follow-up workers of one run, in two real transactions: the second began
+        before the first sent the case and committed. Its claim of the batch is refused
+        by PostgreSQL (the listing it read was taken since), it claims again in a fresh
+        transaction, finds the list empty, and the customer gets one reminder."""
+        partner_id, company_id = self.committed_overdue_customer()
+        with self.real_env() as env:
+            env["res.partner"].browse(partner_id).email = "ap@race.example.com"
+            Case = env["eh.collections.case"]
+            Case._refresh_from_ledger(
+                env["res.company"].browse(company_id), partners=env["res.partner"].browse(partner_id)
+            )
+            case = Case.search([("partner_id", "=", partner_id), ("state", "=", "open")])
+            env["eh.collections.followup.pending"].search([]).unlink()  # a run of this case only
+            env["eh.collections.followup.pending"].create(
+                {"case_id": case.id, "days_overdue": 40, "planned_on": case._today()}
+            )
+            case_id = case.id
+        with self.real_env() as late:
+            self.assertEqual(late["eh.collections.followup.pending"].search_count([]), 1)  # snapshot taken
+            with self.real_env() as first:
+                taken = first["eh.collections.followup.pending"]._take(1)
+                self.assertEqual(taken.ids, [case_id])
+                taken._send_due_followups()
+            with mute_logger(
+                "odoo.sql_db", "odoo.addons.eh_collections_case.models.collections_followup_pending"
+            ):
+                self.assertFalse(late["eh.collections.followup.pending"]._take(1), "nothing left to take")
+        with self.real_env() as env:
+            emails = env["eh.collections.action"].search_count(
+                [("case_id", "=", case_id), ("action_type", "=", "email"), ("state", "=", "done")]
+            )
+            self.assertEqual(emails, 1)
+
     def test_two_workers_take_different_cases_from_the_run(self):
         """Two workers taking batches at once from the run's list get different cases
         (FOR UPDATE SKIP LOCKED), the oldest debt first; a rolled-back batch goes back on

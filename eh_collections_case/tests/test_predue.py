@@ -126,7 +126,7 @@ class TestPredueNotices(DunningCommon):
         with self.assertRaisesRegex(ValidationError, "rising days overdue"):
             self.standard.predue_level_ids = [Command.update(self.predue.id, {"sequence": 99})]
 
-    def test_notices_are_written_by_the_cron_only_and_a_lost_race_writes_nothing(self):
+    def test_notices_are_written_by_the_cron_only_and_a_second_send_of_a_due_list_writes_nothing(self):
         invoice = self.post_invoice(500, -2)
         Notice = self.env["eh.collections.predue.notice"]
         due = Notice._due_notices(self.company)
@@ -145,8 +145,9 @@ class TestPredueNotices(DunningCommon):
             )
         with self.mock_mail_gateway():
             first = Notice._send_batch(due)
-            # A second worker that read the same due list before the first committed:
-            # the (invoice, level) index refuses its copy, and it writes nothing.
+            # The same due list sent again (in this one transaction; the race of two
+            # workers is test_concurrency's): the (invoice, level) index refuses the
+            # copy, and it writes nothing.
             with mute_logger("odoo.sql_db"):
                 second = Notice._send_batch(due)
         self.assertEqual((len(first), len(second)), (1, 0))
