@@ -374,6 +374,62 @@ class TestConcurrency(TransactionCase):
             )
             self.assertEqual(emails, 1)
 
+    def test_two_collectors_applying_matches_of_one_invoice_reconcile_it_once(self):
+        """Two payments name the same invoice; two collectors apply their match at once,
+        each in a transaction of its own. The second one's snapshot predates the first
+        one's commit: PostgreSQL refuses its reconciliation, and Odoo's retry says the
+        invoice was paid since. The invoice is paid once, the other payment stays open."""
+        partner_id, company_id = self.committed_overdue_customer()
+        with self.real_env() as env:
+            company = env["res.company"].browse(company_id)
+            env["eh.collections.case"]._refresh_from_ledger(
+                company, partners=env["res.partner"].browse(partner_id)
+            )
+            invoice = env["account.move"].search([("partner_id", "=", partner_id)])
+            journal = env["account.journal"].search(
+                [("company_id", "=", company_id), ("type", "=", "bank")], limit=1
+            )
+            for _ in range(2):
+                env["account.payment"].create(
+                    {
+                        "payment_type": "inbound",
+                        "partner_type": "customer",
+                        "partner_id": partner_id,
+                        "amount": 900,
+                        "memo": invoice.name,
+                        "journal_id": journal.id,
+                        "company_id": company_id,
+                    }
+                ).action_post()
+            invoice_id = invoice.id
+        with self.real_env() as env:  # the matches the payments' commit suggested
+            matches = env["eh.collections.payment.match"].search(
+                [
+                    ("partner_id", "=", partner_id),
+                    ("state", "=", "suggested"),
+                    ("invoice_ids", "in", invoice_id),
+                ]
+            )
+            self.assertEqual(len(matches.move_line_id), 2, "each payment suggests the invoice")
+            first_id, second_id = (found[:1].id for found in matches.grouped("move_line_id").values())
+        with self.real_env() as second:
+            second["eh.collections.payment.match"].browse(second_id).read(["state"])  # snapshot taken
+            with self.real_env() as first:
+                first["eh.collections.payment.match"].browse(first_id).action_apply()
+            with self.assertRaises(SerializationFailure), mute_logger("odoo.sql_db"):
+                second["eh.collections.payment.match"].browse(second_id).action_apply()
+                second.flush_all()
+            second.cr.rollback()
+            with self.assertRaisesRegex(UserError, "paid or changed since this suggestion"):  # the retry
+                second["eh.collections.payment.match"].browse(second_id).action_apply()
+            second.cr.rollback()
+        with self.real_env() as env:
+            self.assertIn(env["account.move"].browse(invoice_id).payment_state, ("paid", "in_payment"))
+            applied = env["eh.collections.payment.match"].search_count(
+                [("partner_id", "=", partner_id), ("state", "=", "applied")]
+            )
+            self.assertEqual(applied, 1)
+
     def test_two_workers_take_different_cases_from_the_run(self):
         """Two workers taking batches at once from the run's list get different cases
         (FOR UPDATE SKIP LOCKED), the oldest debt first; a rolled-back batch goes back on
