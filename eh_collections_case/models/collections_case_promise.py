@@ -145,8 +145,7 @@ class CollectionsCase(models.Model):
     def _escalation_outlook(self):
         """What the escalation sends next, in one sentence: the ladder's level after
         the one sent (the highest reached), or that the ladder has none left."""
-        levels = self._following_levels()
-        level = self._reached_level(levels) or levels[:1]
+        level, _when = self._next_reminder(holds=())  # the level, whatever holds its day
         if level:
             return self.env._("Next reminder: %(level)s, without waiting.", level=level.name)
         if self.level_id:

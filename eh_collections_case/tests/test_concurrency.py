@@ -56,6 +56,16 @@ class TestConcurrency(TransactionCase):
                 [("partner_id", "=", partner_id), ("company_id", "=", company_id), ("state", "=", "open")]
             )
 
+    @staticmethod
+    def refreshed_case(env, partner_id, company_id, email=None):
+        """The committed customer's open case, refreshed from its ledger in `env`."""
+        partner = env["res.partner"].browse(partner_id)
+        if email:
+            partner.email = email
+        Case = env["eh.collections.case"]
+        Case._refresh_from_ledger(env["res.company"].browse(company_id), partners=partner)
+        return Case.search([("partner_id", "=", partner_id), ("state", "=", "open")])
+
     def test_refresh_then_manual_creation_leaves_one_case(self):
         partner_id, company_id = self.committed_overdue_customer()
         with self.real_env() as manual:
@@ -145,14 +155,7 @@ class TestConcurrency(TransactionCase):
         partner_id, company_id = self.committed_overdue_customer()
         with self.real_env() as env:
             env["res.partner"].browse(partner_id).email = "ap@race.example.com"
-            env["eh.collections.case"]._refresh_from_ledger(
-                env["res.company"].browse(company_id), partners=env["res.partner"].browse(partner_id)
-            )
-            case_id = (
-                env["eh.collections.case"]
-                .search([("partner_id", "=", partner_id), ("state", "=", "open")])
-                .id
-            )
+            case_id = self.refreshed_case(env, partner_id, company_id).id
 
         def emails(env):
             return env["eh.collections.action"].search_count(
@@ -176,12 +179,7 @@ class TestConcurrency(TransactionCase):
         reminder. Nothing reaches the customer."""
         partner_id, company_id = self.committed_overdue_customer()
         with self.real_env() as env:
-            env["res.partner"].browse(partner_id).email = "ap@race.example.com"
-            Case = env["eh.collections.case"]
-            Case._refresh_from_ledger(
-                env["res.company"].browse(company_id), partners=env["res.partner"].browse(partner_id)
-            )
-            case = Case.search([("partner_id", "=", partner_id), ("state", "=", "open")])
+            case = self.refreshed_case(env, partner_id, company_id, email="ap@race.example.com")
             followup_id = (
                 env["eh.collections.followup"]
                 ._queue_template(case, case.next_level_id, "Approved by a person.")
@@ -231,14 +229,7 @@ class TestConcurrency(TransactionCase):
         left to the job triggered for right after the commit, which brings it in step."""
         partner_id, company_id = self.committed_overdue_customer()
         with self.real_env() as env:
-            env["eh.collections.case"]._refresh_from_ledger(
-                env["res.company"].browse(company_id), partners=env["res.partner"].browse(partner_id)
-            )
-            case_id = (
-                env["eh.collections.case"]
-                .search([("partner_id", "=", partner_id), ("state", "=", "open")])
-                .id
-            )
+            case_id = self.refreshed_case(env, partner_id, company_id).id
             invoice_id = env["account.move"].search([("partner_id", "=", partner_id)]).id
         with self.real_env() as cron:
             cron["eh.collections.case"].browse(case_id).lock_for_update(allow_referencing=True)
@@ -347,12 +338,7 @@ class TestConcurrency(TransactionCase):
         transaction, finds the list empty, and the customer gets one reminder."""
         partner_id, company_id = self.committed_overdue_customer()
         with self.real_env() as env:
-            env["res.partner"].browse(partner_id).email = "ap@race.example.com"
-            Case = env["eh.collections.case"]
-            Case._refresh_from_ledger(
-                env["res.company"].browse(company_id), partners=env["res.partner"].browse(partner_id)
-            )
-            case = Case.search([("partner_id", "=", partner_id), ("state", "=", "open")])
+            case = self.refreshed_case(env, partner_id, company_id, email="ap@race.example.com")
             env["eh.collections.followup.pending"].search([]).unlink()  # a run of this case only
             env["eh.collections.followup.pending"].create(
                 {"case_id": case.id, "days_overdue": 40, "planned_on": case._today()}
@@ -381,10 +367,7 @@ class TestConcurrency(TransactionCase):
         invoice was paid since. The invoice is paid once, the other payment stays open."""
         partner_id, company_id = self.committed_overdue_customer()
         with self.real_env() as env:
-            company = env["res.company"].browse(company_id)
-            env["eh.collections.case"]._refresh_from_ledger(
-                company, partners=env["res.partner"].browse(partner_id)
-            )
+            self.refreshed_case(env, partner_id, company_id)
             invoice = env["account.move"].search([("partner_id", "=", partner_id)])
             journal = env["account.journal"].search(
                 [("company_id", "=", company_id), ("type", "=", "bank")], limit=1

@@ -175,9 +175,14 @@ class CollectionsCase(models.Model):
     def _eh_ai_due_levels(self):
         """{case id: the ladder's level due today}, empty when none is due or the one
         decision holds the customer: the reminder steps of the next action are the
-        ones the follow-up cron sends."""
-        holds = self._reminder_holds_by_case()
-        return {case.id: case._due_level(holds[case.id]) for case in self}
+        ones the follow-up cron sends. Read from the ladder's own compute (`next_level_id`
+        and `next_followup_date`, batched with the holds), not asked a second time."""
+        return {
+            case.id: case.next_level_id
+            if case.next_followup_date and case.next_followup_date <= case._today()
+            else case.next_level_id.browse()
+            for case in self
+        }
 
     # -- live suggestion ------------------------------------------------------
 

@@ -268,7 +268,8 @@ class CollectionsWhatsappMessage(models.Model):
         except Exception as error:  # a broken template: the failure says it, the queue goes on
             _logger.warning("Collections: the email instead of WhatsApp %s failed: %s", self.id, error)
             self.env.invalidate_all(flush=False)
-            self.write({"fallback": "none", "failure_reason": f"{self.failure_reason}\n{error}"})
+            why = self.failure_reason
+            self.write({"fallback": "none", "failure_reason": f"{why}\n{error}"})
             # In the case's history too, as failed: the reminder did not reach the customer.
             case._log_action(
                 [
@@ -278,7 +279,7 @@ class CollectionsWhatsappMessage(models.Model):
                         "state": "failed",
                         "note": self.env._(
                             "WhatsApp failed (%(why)s), and the email instead could not be sent: %(error)s",
-                            why=self.failure_reason.split("\n", 1)[0],
+                            why=why,
                             error=error,
                         ),
                     }
